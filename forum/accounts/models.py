@@ -1,0 +1,55 @@
+"""The user account."""
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.clock import utcnow
+from forum.extensions import db
+
+SITE_ROLES = ("fan", "product", "admin")
+
+
+def new_session_token():
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(30))
+    # Case-folded username: "Alice" and "alice" are one name.
+    username_key: Mapped[str] = mapped_column(String(30), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    site_role: Mapped[str] = mapped_column(String(16), default="fan")
+    locale: Mapped[str | None] = mapped_column(String(16))
+    # Flask-Login's alternative id: replacing it ends every session and remember-me cookie.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+    community_roles = relationship("CommunityRole", back_populates="user", cascade="all, delete-orphan")
+
+    def get_id(self):
+        return self.session_token
+
+    @property
+    def is_admin(self):
+        return self.site_role == "admin"
+
+    def roles_in(self, community_id):
+        """The user's roles in one community, loaded once per request."""
+        cache = self.__dict__.get("_roles_by_community")
+        if cache is None:
+            cache = {}
+            for grant in self.community_roles:
+                cache.setdefault(grant.community_id, set()).add(grant.role)
+            self.__dict__["_roles_by_community"] = cache
+        return cache.get(community_id, frozenset())
+
+    def __repr__(self):
+        return f"<User {self.username}>"

@@ -1,0 +1,159 @@
+"""Account rules: registration, authentication, passwords, sessions, language and site roles."""
+
+import re
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.accounts.models import SITE_ROLES, User, new_session_token
+from forum.errors import NotFound, RuleBroken
+from forum.extensions import db
+from forum.moderation.services import record_action
+from forum.permissions import can_administer, require
+
+USERNAME_PATTERN = re.compile(r"^[\w-]{3,30}$")
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 256
+
+# Checked when the user does not exist, so an unknown name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+def username_key(username):
+    return unicodedata.normalize("NFKC", username).casefold()
+
+
+def normalize_email(email):
+    return email.strip().lower()
+
+
+def register(username, email, password, locale=None):
+    """Create a fan account. Raises RuleBroken (with the field) when a name or email is taken."""
+    username = unicodedata.normalize("NFKC", username.strip())
+    email = normalize_email(email)
+    _check_username(username)
+    _check_email(email)
+    _check_password(password)
+    key = username_key(username)
+    if db.session.execute(db.select(User.id).filter_by(username_key=key)).first():
+        raise RuleBroken(_l("That username is taken."), field="username")
+    if db.session.execute(db.select(User.id).filter_by(email=email)).first():
+        raise RuleBroken(_l("An account with that email already exists."), field="email")
+    user = User(
+        username=username,
+        username_key=key,
+        email=email,
+        password_hash=generate_password_hash(password),
+        locale=locale,
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request registered the same name or email between our check and commit.
+        db.session.rollback()
+        raise RuleBroken(_l("That username or email is taken."), field="username") from None
+    return user
+
+
+def authenticate(login, password):
+    """Return the user for a username or email and password, else None.
+
+    Unknown users and wrong passwords take the same path and time.
+    """
+    login = (login or "").strip()
+    column = User.email if "@" in login else User.username_key
+    value = normalize_email(login) if "@" in login else username_key(login)
+    user = db.session.execute(db.select(User).where(column == value)).scalar_one_or_none()
+    password_hash = user.password_hash if user else _DUMMY_HASH
+    if check_password_hash(password_hash, password or "") and user is not None:
+        return user
+    return None
+
+
+def change_password(user, current_password, new_password):
+    """Set a new password and end every other session. Raises RuleBroken on a wrong current password."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise RuleBroken(_l("Your current password is not correct."), field="current_password")
+    _check_password(new_password)
+    user.password_hash = generate_password_hash(new_password)
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
+def end_all_sessions(user):
+    """Invalidate every session and remember-me cookie of the user (at logout)."""
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
+def set_locale(user, locale, languages):
+    if locale not in languages:
+        raise RuleBroken(_l("That language is not available."), field="language")
+    user.locale = locale
+    db.session.commit()
+
+
+def set_site_role(actor, user, role):
+    """Make the user a fan, a site-wide product-team member or an admin (audited).
+
+    `actor` None is the command line. Raises Forbidden for a non-admin actor, RuleBroken
+    for an unknown role or when the last admin would be demoted.
+    """
+    if actor is not None:
+        require(can_administer(actor))
+    if role not in SITE_ROLES:
+        raise RuleBroken(_l("Unknown role."), field="role")
+    if user.site_role == role:
+        return
+    if user.site_role == "admin" and _admin_count() <= 1:
+        raise RuleBroken(_l("The forum needs at least one admin."), field="role")
+    before = user.site_role
+    user.site_role = role
+    record_action(actor, "user.site_role", user, before={"site_role": before}, after={"site_role": role})
+    db.session.commit()
+
+
+def get_user_by_name(username):
+    """Raises NotFound."""
+    user = db.session.execute(db.select(User).filter_by(username_key=username_key(username))).scalar_one_or_none()
+    if user is None:
+        raise NotFound(_l("No such user."))
+    return user
+
+
+def get_user(user_id):
+    """Raises NotFound."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("No such user."))
+    return user
+
+
+def _admin_count():
+    return db.session.execute(db.select(db.func.count()).select_from(User).filter_by(site_role="admin")).scalar()
+
+
+def _check_username(username):
+    if not USERNAME_PATTERN.match(username):
+        raise RuleBroken(
+            _l("Use 3 to 30 letters, digits, underscores or hyphens."),
+            field="username",
+        )
+
+
+def _check_email(email):
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise RuleBroken(_l("Enter a valid email address."), field="email") from None
+
+
+def _check_password(password):
+    if not password or len(password) < PASSWORD_MIN_LENGTH:
+        raise RuleBroken(_l("Use at least %(n)d characters.", n=PASSWORD_MIN_LENGTH), field="password")
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise RuleBroken(_l("Use at most %(n)d characters.", n=PASSWORD_MAX_LENGTH), field="password")

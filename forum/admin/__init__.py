@@ -1,0 +1,1 @@
+"""Site administration: communities, role assignment and the audit log."""

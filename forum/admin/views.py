@@ -1,0 +1,145 @@
+"""Admin pages: communities, users and their roles, the audit log. Admins only, on every route."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forum.accounts import services as accounts
+from forum.admin import services
+from forum.admin.forms import GrantRoleForm, SiteRoleForm
+from forum.communities import services as communities
+from forum.communities.forms import CommunityEditForm, CommunityForm
+from forum.errors import RuleBroken
+from forum.extensions import login_manager
+from forum.forms import ConfirmForm, attach_error
+from forum.permissions import can_administer, require
+from forum.security import keeps_input_on_csrf_failure
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def admins_only():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    require(can_administer(current_user))
+    return None
+
+
+@bp.route("/")
+def index():
+    return redirect(url_for("admin.community_list"))
+
+
+@bp.route("/communities")
+def community_list():
+    return render_template("admin/communities.html", communities=communities.list_communities())
+
+
+@bp.route("/communities/new", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+def community_new():
+    form = CommunityForm()
+    if form.validate_on_submit():
+        try:
+            community = communities.create_community(
+                current_user, form.slug.data, form.name.data, form.description.data
+            )
+        except RuleBroken as error:
+            attach_error(form, error)
+        else:
+            flash(_("Community created."), "success")
+            return redirect(url_for("communities.detail", slug=community.slug))
+    return render_template("admin/community_form.html", form=form, community=None)
+
+
+@bp.route("/communities/<slug>/edit", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+def community_edit(slug):
+    community = communities.get_community(slug)
+    form = CommunityEditForm(obj=community)
+    if form.validate_on_submit():
+        try:
+            communities.update_community(current_user, community, form.name.data, form.description.data)
+        except RuleBroken as error:
+            attach_error(form, error)
+        else:
+            flash(_("Community saved."), "success")
+            return redirect(url_for("communities.detail", slug=community.slug))
+    return render_template("admin/community_form.html", form=form, community=community)
+
+
+@bp.route("/users")
+def user_list():
+    query = request.args.get("q", "")[:100]
+    users, next_before = services.find_users(query, request.args.get("before", type=int))
+    return render_template("admin/users.html", users=users, query=query, next_before=next_before)
+
+
+@bp.route("/users/<int:user_id>")
+def user_detail(user_id):
+    user = accounts.get_user(user_id)
+    return _render_user(user, SiteRoleForm(role=user.site_role), _grant_form())
+
+
+@bp.route("/users/<int:user_id>/site-role", methods=["POST"])
+def user_site_role(user_id):
+    user = accounts.get_user(user_id)
+    form = SiteRoleForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_site_role(current_user, user, form.role.data)
+        except RuleBroken as error:
+            attach_error(form, error)
+        else:
+            flash(_("Role saved."), "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return _render_user(user, form, _grant_form())
+
+
+@bp.route("/users/<int:user_id>/roles", methods=["POST"])
+def user_grant_role(user_id):
+    user = accounts.get_user(user_id)
+    form = _grant_form()
+    if form.validate_on_submit():
+        community = communities.get_community_by_id(form.community.data)
+        communities.grant_role(current_user, user, community, form.role.data)
+        flash(_("Role granted."), "success")
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    return _render_user(user, SiteRoleForm(role=user.site_role), form)
+
+
+@bp.route("/roles/<int:grant_id>/revoke", methods=["POST"])
+def revoke_role(grant_id):
+    grant = communities.get_role_grant(grant_id)
+    user_id = grant.user_id
+    if ConfirmForm().validate_on_submit():
+        communities.revoke_role(current_user, grant)
+        flash(_("Role removed."), "success")
+    return redirect(url_for("admin.user_detail", user_id=user_id))
+
+
+@bp.route("/audit")
+def audit():
+    action = request.args.get("action") or None
+    entries, next_before = services.audit_entries(action, request.args.get("before", type=int))
+    return render_template(
+        "admin/audit.html", entries=entries, next_before=next_before, action=action, actions=services.audit_actions()
+    )
+
+
+def _grant_form():
+    form = GrantRoleForm()
+    form.community.choices = [(c.id, c.name) for c in communities.list_communities()]
+    return form
+
+
+def _render_user(user, role_form, grant_form):
+    return render_template(
+        "admin/user.html",
+        user=user,
+        roles=communities.roles_of(user),
+        role_form=role_form,
+        grant_form=grant_form,
+        revoke_form=ConfirmForm(),
+    )

@@ -1,0 +1,55 @@
+"""Flask commands: create-user, seed-demo."""
+
+import click
+from flask import current_app
+
+from forum import demo
+from forum.accounts import services as accounts
+from forum.communities import services as communities
+from forum.errors import DomainError
+
+ROLES = ("fan", "staff", "product", "admin")
+
+
+def init_app(app):
+    app.cli.add_command(create_user)
+    app.cli.add_command(seed_demo)
+
+
+@click.command("create-user")
+@click.argument("name")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="fan", show_default=True)
+@click.option("--community", "community_slug", help="Community for a staff or product-team role.")
+def create_user(name, email, password, role, community_slug):
+    """Create a user with a role; staff need --community, product may have one."""
+    if role == "staff" and not community_slug:
+        raise click.UsageError("--role staff needs --community SLUG")
+    if role in ("fan", "admin") and community_slug:
+        raise click.UsageError(f"--community does not apply to --role {role}")
+    try:
+        community = communities.get_community(community_slug) if community_slug else None
+        user = accounts.register(name, email, password)
+        if community is not None:
+            communities.grant_role(None, user, community, role)
+        elif role != "fan":
+            accounts.set_site_role(None, user, role)
+    except DomainError as error:
+        raise click.ClickException(_field_message(error)) from None
+    where = f" in {community.slug}" if community else ""
+    click.echo(f"Created {user.username} ({role}{where}).")
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Load the demo communities and users on first run; print the demo logins."""
+    logins = demo.load(current_app.instance_path)
+    if logins is None:
+        click.echo("Demo data is already loaded.")
+        logins = demo.saved_logins(current_app.instance_path)
+    click.echo(demo.format_logins(logins))
+
+
+def _field_message(error):
+    return f"{error.field}: {error.message}" if error.field else str(error.message)

@@ -1,0 +1,155 @@
+"""Community rules: creating and editing communities, granting staff and product-team roles."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from forum import text
+from forum.communities.models import COMMUNITY_ROLES, Community, CommunityRole
+from forum.errors import NotFound, RuleBroken
+from forum.extensions import db
+from forum.moderation.services import record_action
+from forum.permissions import can_administer, can_edit_community, require
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+NAME_MAX = 80
+DESCRIPTION_MAX = 5000
+
+
+def list_communities():
+    return db.session.execute(db.select(Community).order_by(Community.name)).scalars().all()
+
+
+def get_community(slug):
+    """Raises NotFound."""
+    community = db.session.execute(db.select(Community).filter_by(slug=slug)).scalar_one_or_none()
+    if community is None:
+        raise NotFound(_l("No such community."))
+    return community
+
+
+def get_community_by_id(community_id):
+    """Raises NotFound."""
+    community = db.session.get(Community, community_id)
+    if community is None:
+        raise NotFound(_l("No such community."))
+    return community
+
+
+def create_community(actor, slug, name, description=""):
+    """Create a community (admins; `actor` None is the command line).
+
+    Raises Forbidden, or RuleBroken naming the field at fault.
+    """
+    if actor is not None:
+        require(can_administer(actor))
+    slug = (slug or "").strip().lower()
+    if not SLUG_PATTERN.match(slug):
+        raise RuleBroken(_l("Use 2 to 40 lowercase letters, digits and hyphens."), field="slug")
+    if db.session.execute(db.select(Community.id).filter_by(slug=slug)).first():
+        raise RuleBroken(_l("That address is taken by another community."), field="slug")
+    community = Community(slug=slug)
+    _apply_details(community, name, description)
+    db.session.add(community)
+    record_action(actor, "community.create", community, community=community, after=_snapshot(community))
+    _commit_or_slug_taken()
+    return community
+
+
+def update_community(actor, community, name, description):
+    """Edit name and description (admins). Raises Forbidden or RuleBroken."""
+    if actor is not None:
+        require(can_edit_community(actor, community))
+    before = _snapshot(community)
+    _apply_details(community, name, description)
+    record_action(actor, "community.update", community, community=community, before=before, after=_snapshot(community))
+    db.session.commit()
+    return community
+
+
+def grant_role(actor, user, community, role):
+    """Make the user staff or product team in the community (audited). Raises Forbidden or RuleBroken."""
+    if actor is not None:
+        require(can_administer(actor))
+    if role not in COMMUNITY_ROLES:
+        raise RuleBroken(_l("Unknown role."), field="role")
+    if role in user.roles_in(community.id):
+        return None
+    grant = CommunityRole(user=user, community=community, role=role)
+    db.session.add(grant)
+    record_action(actor, "role.grant", user, community=community, after={"role": role})
+    db.session.commit()
+    return grant
+
+
+def revoke_role(actor, grant):
+    """Remove a staff or product-team role (audited). Raises Forbidden."""
+    if actor is not None:
+        require(can_administer(actor))
+    user, community, role = grant.user, grant.community, grant.role
+    db.session.delete(grant)
+    record_action(actor, "role.revoke", user, community=community, before={"role": role})
+    db.session.commit()
+
+
+def get_role_grant(grant_id):
+    """Raises NotFound."""
+    grant = db.session.get(CommunityRole, grant_id)
+    if grant is None:
+        raise NotFound()
+    return grant
+
+
+def staff_of(community):
+    """Staff members of the community, for its page."""
+    return (
+        db.session.execute(
+            db.select(CommunityRole)
+            .filter_by(community_id=community.id, role="staff")
+            .options(joinedload(CommunityRole.user))
+        )
+        .scalars()
+        .all()
+    )
+
+
+def _apply_details(community, name, description):
+    name = (name or "").strip()
+    description = description or ""
+    if not name:
+        raise RuleBroken(_l("A name is required."), field="name")
+    if len(name) > NAME_MAX:
+        raise RuleBroken(_l("Use at most %(n)d characters.", n=NAME_MAX), field="name")
+    if len(description) > DESCRIPTION_MAX:
+        raise RuleBroken(_l("Use at most %(n)d characters.", n=DESCRIPTION_MAX), field="description")
+    community.name = name
+    community.description = description
+    community.description_html = text.render(description)
+
+
+def _snapshot(community):
+    return {"slug": community.slug, "name": community.name, "description": community.description}
+
+
+def _commit_or_slug_taken():
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise RuleBroken(_l("That address is taken by another community."), field="slug") from None
+
+
+def roles_of(user):
+    """The user's community roles with their communities, for profile and admin pages."""
+    return (
+        db.session.execute(
+            db.select(CommunityRole)
+            .filter_by(user_id=user.id)
+            .options(joinedload(CommunityRole.community))
+            .order_by(CommunityRole.community_id, CommunityRole.role)
+        )
+        .scalars()
+        .all()
+    )

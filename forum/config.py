@@ -1,0 +1,46 @@
+"""Configuration defaults; instance/config.py and COCREATE_* variables override them."""
+
+# The database defaults to SQLite in the instance folder; the factory fills the path in.
+SQLALCHEMY_DATABASE_URI = None
+SQLALCHEMY_ENGINE_OPTIONS = {}
+SQLALCHEMY_RECORD_QUERIES = False
+
+# Generated into instance/secret_key on first start when not configured.
+SECRET_KEY = None
+
+# Serve over HTTPS: secure cookies, HSTS, https URLs.
+HTTPS = False
+HSTS_SECONDS = 31536000
+# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+TRUSTED_PROXIES = 0
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+
+WTF_CSRF_ENABLED = True
+# CSRF is checked by a before-request hook of our own (forum/security.py), so that form
+# views can re-render what the user typed when the token has expired.
+WTF_CSRF_CHECK_DEFAULT = False
+WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
+
+LANGUAGES = {"en": "English", "zh_Hans": "简体中文"}
+BABEL_DEFAULT_LOCALE = "en"
+BABEL_DEFAULT_TIMEZONE = "UTC"
+LANGUAGE_COOKIE = "lang"
+
+RATELIMIT_ENABLED = True
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+RATELIMIT_LOGIN = "10 per minute;100 per day"
+RATELIMIT_REGISTER = "5 per hour"
+RATELIMIT_WRITE = "30 per minute"
+
+# One INFO line per request (method, path, status, milliseconds).
+LOG_REQUESTS = True
+LOG_LEVEL = "INFO"
+
+PAGE_SIZE = 30

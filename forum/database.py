@@ -1,0 +1,61 @@
+"""Engine setup: SQLite pragmas and BEGIN IMMEDIATE for writes, PostgreSQL pooling, migrations."""
+
+import os
+
+from flask import has_request_context, request
+from sqlalchemy import event
+
+from forum import models  # noqa: F401  (registers every table on the metadata)
+from forum.extensions import db, migrate
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def init_app(app):
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    else:
+        # A restarted database server must not leave dead connections in the pool.
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _configure_sqlite(db.engine)
+
+
+def is_sqlite():
+    return db.engine.dialect.name == "sqlite"
+
+
+def _configure_sqlite(engine):
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # We issue BEGIN ourselves (below), so pysqlite must not open transactions on its own.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        # A deferred transaction that reads and then writes cannot wait for the lock: SQLite
+        # fails it at once with "database is locked". Writers take the lock up front instead.
+        mode = "IMMEDIATE" if _expects_write() else "DEFERRED"
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _expects_write():
+    """Requests that may change state write; so do commands and scripts."""
+    if has_request_context():
+        return request.method not in SAFE_METHODS
+    return True

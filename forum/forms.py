@@ -1,0 +1,21 @@
+"""Helpers shared by every feature's forms: putting a service's refusal next to its field."""
+
+from flask_wtf import FlaskForm
+from wtforms import SubmitField
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only a button: carries the CSRF token for one-click actions."""
+
+    submit = SubmitField()
+
+
+def attach_error(form, error):
+    """Show a DomainError next to the field it names, or above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    message = str(error.message or "")
+    if field is not None:
+        # validate() sets errors to a tuple when a field passes; make it a list we can add to.
+        field.errors = [*field.errors, message]
+    else:
+        form.form_errors.append(message)

@@ -1,0 +1,69 @@
+"""Language selection (the user's choice, then Accept-Language) and locale-aware formatting."""
+
+from flask import current_app, g, has_request_context, request
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from forum.extensions import babel
+
+
+def init_app(app):
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["datetime"] = _format_datetime
+    app.context_processor(_language_context)
+
+
+def supported():
+    return current_app.config["LANGUAGES"]
+
+
+def select_locale():
+    """The switch in the header (a cookie), then the account's saved language, then the browser's."""
+    if not has_request_context():  # commands speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = supported()
+    chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
+    if chosen in languages:
+        return chosen
+    # With the database down, loading the user would fail again inside the error page.
+    if not g.get("database_down") and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return from_accept_language(request.accept_languages, languages)
+
+
+def from_accept_language(accept, languages):
+    # Any Chinese tag gets Simplified Chinese: closer for zh-TW and zh-HK readers than English.
+    for tag, _quality in accept:
+        primary = tag.lower().replace("_", "-").split("-")[0]
+        if primary == "zh" and "zh_Hans" in languages:
+            return "zh_Hans"
+        if primary in languages:
+            return primary
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def html_lang():
+    """The BCP 47 tag for <html lang>."""
+    return str(get_locale()).replace("_", "-")
+
+
+def _format_datetime(value, format="medium"):
+    return format_datetime(value, format) if value else ""
+
+
+def _language_context():
+    return {"languages": supported(), "html_lang": html_lang, "current_locale": lambda: str(get_locale())}
+
+
+def remember_language(response, code):
+    """Keep the visitor's language choice for a year."""
+    config = current_app.config
+    response.set_cookie(
+        config["LANGUAGE_COOKIE"],
+        code,
+        max_age=60 * 60 * 24 * 365,
+        httponly=True,
+        samesite="Lax",
+        secure=config["HTTPS"],
+    )
+    return response

@@ -1,0 +1,34 @@
+"""Logging: one INFO line per request (method, path, status, ms); errors with tracebacks."""
+
+import logging
+import sys
+import time
+
+from flask import g, request
+
+request_log = logging.getLogger("forum.request")
+
+
+def init_app(app):
+    level = app.config["LOG_LEVEL"]
+    root = logging.getLogger("forum")
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(level)
+    if app.config["LOG_REQUESTS"]:
+        app.before_request(_start_timer)
+        app.after_request(_log_request)
+
+
+def _start_timer():
+    g.request_started = time.perf_counter()
+
+
+def _log_request(response):
+    started = g.get("request_started")
+    if started is not None:
+        ms = (time.perf_counter() - started) * 1000
+        request_log.info("%s %s %s %.1fms", request.method, request.full_path.rstrip("?"), response.status_code, ms)
+    return response

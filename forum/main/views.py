@@ -1,0 +1,28 @@
+"""The home page, the language switch and the health check."""
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request
+
+from forum.communities.services import list_communities
+from forum.i18n import remember_language
+from forum.security import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    return render_template("main/home.html", communities=list_communities())
+
+
+@bp.route("/language/<code>")
+def set_language(code):
+    # A link, not a form: it only sets the visitor's own cookie and changes nothing on the server.
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")))
+    return remember_language(response, code)
+
+
+@bp.route("/healthz")
+def healthz():
+    return {"status": "ok"}

@@ -1,0 +1,51 @@
+"""Loads configuration: code defaults, then instance/config.py, then COCREATE_* variables."""
+
+import os
+import secrets
+import time
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
+
+
+def load(app, overrides=None):
+    app.config.from_object("forum.config")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("COCREATE")
+    if overrides:
+        app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        path = os.path.join(app.instance_path, "cocreate.db")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if app.config["HTTPS"]:
+        app.config.update(
+            SESSION_COOKIE_SECURE=True,
+            REMEMBER_COOKIE_SECURE=True,
+            PREFERRED_URL_SCHEME="https",
+        )
+
+
+def _instance_secret_key(instance_path):
+    """Read the instance's secret key, creating it on first start.
+
+    O_EXCL makes the first of several starting workers the only writer; the others read.
+    """
+    path = os.path.join(instance_path, SECRET_KEY_FILE)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path, encoding="ascii") as f:
+            key = f.read().strip()
+        if key:
+            return key
+        # A concurrent first start has created the file but not written it yet.
+        time.sleep(0.2)
+        with open(path, encoding="ascii") as f:
+            return f.read().strip()
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key)
+    return key
