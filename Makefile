@@ -4,6 +4,8 @@ PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
+# Babel skips folders whose names start with an underscore unless they are named outright.
+I18N_SOURCES := forum templates templates/_macros templates/_partials
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint format translations browser clean
@@ -27,7 +29,7 @@ format: $(VENV)/.installed-dev
 
 # Extract the strings, merge them into the catalogs, compile the catalogs we ship.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o forum/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o forum/translations/messages.pot --no-location --sort-output $(I18N_SOURCES)
 	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --no-location --omit-header
 	$(BIN)/pybabel compile -d forum/translations
 

@@ -14,6 +14,9 @@ HSTS_SECONDS = 31536000
 # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
 TRUSTED_PROXIES = 0
 
+# werkzeug's scrypt: slow and salted. Tests use a cheap method to stay quick.
+PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (a method name, not a password)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True

@@ -1,13 +1,19 @@
-"""Helpers shared by every feature's forms: putting a service's refusal next to its field."""
+"""Helpers shared by every feature's forms: select options, a service's refusal next to its field."""
 
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
+from wtforms.fields.choices import SelectChoice
 
 
 class ConfirmForm(FlaskForm):
     """A form with only a button: carries the CSRF token for one-click actions."""
 
     submit = SubmitField()
+
+
+def choices(pairs):
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def attach_error(form, error):

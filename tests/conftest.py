@@ -4,11 +4,14 @@ Set COCREATE_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:543
 the suite against PostgreSQL; each session then works in a schema of its own, dropped at the end.
 """
 
+import contextvars
 import os
 import secrets
 import tempfile
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -44,11 +47,27 @@ def _config(database_uri, **overrides):
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "LOG_REQUESTS": True,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         # Tests post forms directly; the CSRF tests and the browser tests switch it back on.
         "WTF_CSRF_ENABLED": False,
     }
     config.update(overrides)
     return config
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run as if from another process.
+
+    Each request gets its own app context (so `g`, the cached user and locale, and the
+    database session do not leak from the test or from earlier requests), and the test's
+    own session commits first: what the test set up is visible, and no transaction of the
+    test's holds SQLite's write lock while the request runs.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context() and db.session.registry.has():
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +89,9 @@ def make_app(session_dir, database_uri):
 
     def build(**overrides):
         instance = os.path.join(session_dir, "instance")
-        return create_app(_config(database_uri, **overrides), instance_path=instance)
+        app = create_app(_config(database_uri, **overrides), instance_path=instance)
+        app.test_client_class = IsolatedClient
+        return app
 
     return build
 

@@ -42,14 +42,8 @@ class User(UserMixin, db.Model):
         return self.site_role == "admin"
 
     def roles_in(self, community_id):
-        """The user's roles in one community, loaded once per request."""
-        cache = self.__dict__.get("_roles_by_community")
-        if cache is None:
-            cache = {}
-            for grant in self.community_roles:
-                cache.setdefault(grant.community_id, set()).add(grant.role)
-            self.__dict__["_roles_by_community"] = cache
-        return cache.get(community_id, frozenset())
+        """The user's roles in one community; the relationship loads once per request."""
+        return {grant.role for grant in self.community_roles if grant.community_id == community_id}
 
     def __repr__(self):
         return f"<User {self.username}>"

@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,7 +20,7 @@ PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 256
 
 # Checked when the user does not exist, so an unknown name costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a real password")
+_dummy_hashes = {}
 
 
 def username_key(username):
@@ -46,7 +47,7 @@ def register(username, email, password, locale=None):
         username=username,
         username_key=key,
         email=email,
-        password_hash=generate_password_hash(password),
+        password_hash=_hash(password),
         locale=locale,
     )
     db.session.add(user)
@@ -68,7 +69,7 @@ def authenticate(login, password):
     column = User.email if "@" in login else User.username_key
     value = normalize_email(login) if "@" in login else username_key(login)
     user = db.session.execute(db.select(User).where(column == value)).scalar_one_or_none()
-    password_hash = user.password_hash if user else _DUMMY_HASH
+    password_hash = user.password_hash if user else _dummy_hash()
     if check_password_hash(password_hash, password or "") and user is not None:
         return user
     return None
@@ -79,7 +80,7 @@ def change_password(user, current_password, new_password):
     if not check_password_hash(user.password_hash, current_password or ""):
         raise RuleBroken(_l("Your current password is not correct."), field="current_password")
     _check_password(new_password)
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = _hash(new_password)
     user.session_token = new_session_token()
     db.session.commit()
 
@@ -131,6 +132,17 @@ def get_user(user_id):
     if user is None:
         raise NotFound(_l("No such user."))
     return user
+
+
+def _hash(password):
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _dummy_hash():
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = _hash("not anybody's password")
+    return _dummy_hashes[method]
 
 
 def _admin_count():

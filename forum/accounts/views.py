@@ -10,7 +10,7 @@ from forum.accounts.forms import LanguageForm, LoginForm, PasswordForm, Register
 from forum.communities.services import roles_of
 from forum.errors import RuleBroken
 from forum.extensions import limiter
-from forum.forms import attach_error
+from forum.forms import attach_error, choices
 from forum.i18n import remember_language
 from forum.security import keeps_input_on_csrf_failure, safe_next
 
@@ -109,7 +109,7 @@ def profile(username):
 
 def _language_form():
     form = LanguageForm(language=current_user.locale or str(get_locale()))
-    form.language.choices = list(current_app.config["LANGUAGES"].items())
+    form.language.choices = choices(current_app.config["LANGUAGES"].items())
     return form
 
 

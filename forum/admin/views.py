@@ -11,7 +11,7 @@ from forum.communities import services as communities
 from forum.communities.forms import CommunityEditForm, CommunityForm
 from forum.errors import RuleBroken
 from forum.extensions import login_manager
-from forum.forms import ConfirmForm, attach_error
+from forum.forms import ConfirmForm, attach_error, choices
 from forum.permissions import can_administer, require
 from forum.security import keeps_input_on_csrf_failure
 
@@ -130,7 +130,7 @@ def audit():
 
 def _grant_form():
     form = GrantRoleForm()
-    form.community.choices = [(c.id, c.name) for c in communities.list_communities()]
+    form.community.choices = choices((c.id, c.name) for c in communities.list_communities())
     return form
 
 

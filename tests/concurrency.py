@@ -1,0 +1,23 @@
+"""Worker functions for the multi-process tests; importable by spawned processes."""
+
+from sqlalchemy.exc import OperationalError
+
+
+def increment_description(database_uri, community_id, times):
+    """Read a community's counter and write it back plus one, `times` times; return the failures."""
+    from forum import create_app
+    from forum.communities.models import Community
+    from forum.extensions import db
+
+    app = create_app({"SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": database_uri, "LOG_REQUESTS": False})
+    failures = 0
+    for _ in range(times):
+        with app.test_request_context("/", method="POST"):
+            try:
+                community = db.session.get(Community, community_id)
+                community.description = str(int(community.description) + 1)
+                db.session.commit()
+            except OperationalError:
+                db.session.rollback()
+                failures += 1
+    return failures

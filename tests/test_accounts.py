@@ -1,0 +1,196 @@
+"""Registration, login, logout, remember-me, password change and profiles."""
+
+import time
+
+import pytest
+
+from forum.accounts import services
+from forum.accounts.models import User
+from forum.errors import RuleBroken
+from forum.extensions import db
+from tests import factories
+
+EVIL_NEXTS = [
+    "https://evil.example",
+    "//evil.example",
+    "////evil.example",
+    "/\\evil.example",
+    "/%5cevil.example",
+    "/%5Cevil.example",
+    "https:evil.example",
+    "javascript:alert(1)",
+    "/\t/evil.example",
+    "%2F%2Fevil.example",
+]
+
+
+def _register(client, **overrides):
+    data = {"username": "lin_wei", "email": "lin@example.com", "password": "long enough", "confirm": "long enough"}
+    data.update(overrides)
+    return client.post("/register", data=data)
+
+
+def test_register_logs_in_and_stores_a_salted_hash(app, client):
+    response = _register(client)
+    assert response.status_code == 302
+    user = db.session.execute(db.select(User)).scalar_one()
+    assert user.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"])
+    assert user.password_hash.count("$") == 2  # method$salt$hash
+    assert "long enough" not in user.password_hash
+    assert client.get("/account").status_code == 200
+
+
+def test_register_accepts_chinese_usernames(client):
+    assert _register(client, username="米粉小王").status_code == 302
+    assert client.get("/u/米粉小王").status_code == 200
+
+
+def test_register_errors_keep_what_was_typed(client, app):
+    factories.user("lin_wei")
+    response = _register(client, username="LIN_WEI", email="fresh@example.com")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "That username is taken." in body
+    assert 'value="LIN_WEI"' in body and 'value="fresh@example.com"' in body
+    assert 'aria-invalid="true"' in body
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "not-an-email", "Enter a valid email address."),
+        ("username", "a b c", "Use 3 to 30 letters, digits, underscores or hyphens."),
+        ("confirm", "different", "The passwords do not match."),
+    ],
+)
+def test_register_validation_messages(client, field, value, message):
+    response = _register(client, **{field: value})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.execute(db.select(User)).first() is None
+
+
+def test_service_refuses_a_taken_email_regardless_of_case(app):
+    factories.user("anna", email="anna@example.com")
+    with pytest.raises(RuleBroken) as caught:
+        services.register("anna2", "ANNA@example.com", "long enough")
+    assert caught.value.field == "email"
+
+
+def test_login_by_username_or_email(app, client):
+    factories.user("maker_anna")
+    for login in ("maker_anna", "MAKER_ANNA", "maker_anna@example.com"):
+        fresh = app.test_client()
+        response = fresh.post("/login", data={"login": login, "password": factories.PASSWORD})
+        assert response.status_code == 302, login
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(app):
+    factories.user("maker_anna")
+    answers, durations = [], []
+    for login in ("maker_anna", "nobody_here"):
+        client = app.test_client()
+        started = time.perf_counter()
+        response = client.post("/login", data={"login": login, "password": "wrong password"})
+        durations.append(time.perf_counter() - started)
+        # The form echoes what was typed; apart from that the pages must be identical.
+        answers.append((response.status_code, response.get_data(as_text=True).replace(login, "LOGIN")))
+    assert answers[0] == answers[1]
+    assert "Wrong username or password." in answers[0][1]
+    # Both paths check a password hash; an unknown user must not answer in a fraction of the time.
+    assert min(durations) > max(durations) / 5
+
+
+@pytest.mark.parametrize("target", EVIL_NEXTS)
+def test_login_next_never_leaves_the_site(app, target):
+    factories.user("maker_anna")
+    response = app.test_client().post(
+        "/login", data={"login": "maker_anna", "password": factories.PASSWORD, "next": target}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_login_next_keeps_a_local_path(app):
+    factories.user("maker_anna")
+    response = app.test_client().post(
+        "/login", data={"login": "maker_anna", "password": factories.PASSWORD, "next": "/c/?page=2"}
+    )
+    assert response.headers["Location"] == "/c/?page=2"
+
+
+def test_session_and_remember_cookies_are_httponly_and_lax(app, users, login):
+    client = app.test_client()
+    response = client.post(
+        "/login", data={"login": users["fan"].username, "password": factories.PASSWORD, "remember": "y"}
+    )
+    cookies = response.headers.getlist("Set-Cookie")
+    for name in ("session=", "remember_token="):
+        cookie = next(c for c in cookies if c.startswith(name))
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_cookies_are_secure_when_served_over_https(make_app, app, users):
+    https_app = make_app(HTTPS=True)
+    response = https_app.test_client().post(
+        "/login",
+        data={"login": users["fan"].username, "password": factories.PASSWORD, "remember": "y"},
+        base_url="https://localhost",
+    )
+    for cookie in response.headers.getlist("Set-Cookie"):
+        if cookie.startswith(("session=", "remember_token=")):
+            assert "Secure" in cookie
+
+
+def test_remember_me_survives_the_end_of_the_browser_session(app, users, login):
+    client = login(users["fan"], remember=True)
+    client.delete_cookie("session")
+    assert client.get("/account").status_code == 200
+
+
+def test_logout_ends_every_session_and_remember_cookie(app, users, login):
+    phone = login(users["fan"], remember=True)
+    desktop = login(users["fan"])
+    assert desktop.post("/logout").status_code == 302
+    assert desktop.get("/account").status_code == 302
+    assert phone.get("/account").status_code == 302
+    phone.delete_cookie("session")
+    assert phone.get("/account").status_code == 302  # the remember cookie is dead too
+
+
+def test_password_change_ends_other_sessions_but_keeps_this_one(app, users, login):
+    other = login(users["fan"], remember=True)
+    this = login(users["fan"])
+    response = this.post(
+        "/account/password",
+        data={"current_password": factories.PASSWORD, "password": "a new long one", "confirm": "a new long one"},
+    )
+    assert response.status_code == 302
+    assert this.get("/account").status_code == 200
+    assert other.get("/account").status_code == 302
+    other.delete_cookie("session")
+    assert other.get("/account").status_code == 302
+    assert services.authenticate(users["fan"].username, "a new long one") is not None
+
+
+def test_password_change_refuses_a_wrong_current_password(app, users, login):
+    client = login(users["fan"])
+    response = client.post(
+        "/account/password",
+        data={"current_password": "nope nope", "password": "a new long one", "confirm": "a new long one"},
+    )
+    assert response.status_code == 200
+    assert "Your current password is not correct." in response.get_data(as_text=True)
+    assert services.authenticate(users["fan"].username, factories.PASSWORD) is not None
+
+
+def test_profile_shows_roles(app, users, client):
+    body = client.get(f"/u/{users['staff'].username}").get_data(as_text=True)
+    assert "Staff of 海尔洗衣机" in body
+    assert client.get("/u/nobody_at_all").status_code == 404
+
+
+def test_account_pages_need_a_login(client):
+    response = client.get("/account")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")

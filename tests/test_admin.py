@@ -1,0 +1,105 @@
+"""Admin pages: communities, roles, the audit log."""
+
+from forum.accounts.models import User
+from forum.communities.models import Community
+from forum.extensions import db
+from forum.moderation.models import AuditEntry
+
+
+def test_admin_creates_a_community_with_markdown_description(app, users, login):
+    admin = login(users["admin"])
+    response = admin.post(
+        "/admin/communities/new",
+        data={"slug": "mi-band", "name": "小米手环 · Mi Band", "description": "Bands **rock** <script>x</script>"},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/c/mi-band"
+    page = admin.get("/c/mi-band").get_data(as_text=True)
+    assert "小米手环" in page and "<strong>rock</strong>" in page
+    assert "<script>x" not in page
+    entry = db.session.execute(
+        db.select(AuditEntry).filter_by(action="community.create", actor_id=users["admin"].id)
+    ).scalar_one()
+    assert entry.after["slug"] == "mi-band"
+
+
+def test_community_form_errors_keep_the_text(app, users, login, community):
+    admin = login(users["admin"])
+    long_text = "我们的洗衣机需要自清洁。" * 40
+    response = admin.post(
+        "/admin/communities/new", data={"slug": community.slug, "name": "Dup", "description": long_text}
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "That address is taken by another community." in body
+    assert long_text in body
+    bad = admin.post("/admin/communities/new", data={"slug": "Bad Slug!", "name": "X", "description": ""})
+    assert "lowercase letters" in bad.get_data(as_text=True)
+    assert db.session.execute(db.select(db.func.count()).select_from(Community)).scalar() == 1
+
+
+def test_admin_edits_a_community_and_the_edit_is_audited(app, users, login, community):
+    admin = login(users["admin"])
+    response = admin.post(
+        f"/admin/communities/{community.slug}/edit", data={"name": "Haier Laundry", "description": "New text"}
+    )
+    assert response.status_code == 302
+    entry = db.session.execute(db.select(AuditEntry).filter_by(action="community.update")).scalar_one()
+    assert entry.before["name"] == "海尔洗衣机 · Haier Washers" and entry.after["name"] == "Haier Laundry"
+
+
+def test_admin_assigns_and_revokes_roles(app, users, login, community):
+    admin = login(users["admin"])
+    fan_id = users["fan"].id
+    assert (
+        admin.post(f"/admin/users/{fan_id}/roles", data={"community": community.id, "role": "staff"}).status_code == 302
+    )
+    assert db.session.get(User, fan_id).roles_in(community.id) == {"staff"}
+    page = admin.get(f"/admin/users/{fan_id}").get_data(as_text=True)
+    assert "海尔洗衣机 · Haier Washers: Staff" in page
+
+    grant = db.session.get(User, fan_id).community_roles[0]
+    assert admin.post(f"/admin/roles/{grant.id}/revoke").status_code == 302
+    assert db.session.get(User, fan_id).community_roles == []
+
+    assert admin.post(f"/admin/users/{fan_id}/site-role", data={"role": "product"}).status_code == 302
+    assert db.session.get(User, fan_id).site_role == "product"
+    actions = db.session.execute(db.select(AuditEntry.action).order_by(AuditEntry.id)).scalars().all()
+    assert actions[-3:] == ["role.grant", "role.revoke", "user.site_role"]
+
+
+def test_the_last_admin_cannot_be_demoted(app, users, login):
+    admin = login(users["admin"])
+    response = admin.post(f"/admin/users/{users['admin'].id}/site-role", data={"role": "fan"})
+    assert response.status_code == 200
+    assert "The forum needs at least one admin." in response.get_data(as_text=True)
+    assert db.session.get(User, users["admin"].id).site_role == "admin"
+
+
+def test_unknown_roles_and_objects(app, users, login, community):
+    admin = login(users["admin"])
+    assert admin.post(f"/admin/users/{users['fan'].id}/site-role", data={"role": "emperor"}).status_code == 200
+    assert db.session.get(User, users["fan"].id).site_role == "fan"
+    assert admin.get("/admin/users/99999").status_code == 404
+    assert admin.post("/admin/roles/99999/revoke").status_code == 404
+    assert admin.get("/admin/communities/nope/edit").status_code == 404
+    assert (
+        admin.post(f"/admin/users/{users['fan'].id}/roles", data={"community": "x", "role": "staff"}).status_code == 200
+    )
+
+
+def test_user_search_and_audit_filter(app, users, login):
+    admin = login(users["admin"])
+    found = admin.get("/admin/users?q=FA").get_data(as_text=True)
+    assert ">fan<" in found and ">staff<" not in found
+    assert admin.get("/admin/users?q=%25_%5C").status_code == 200
+    audit = admin.get("/admin/audit?action=role.grant").get_data(as_text=True)
+    assert "role.grant" in audit and "user.site_role" not in audit.split("<tbody>")[1]
+
+
+def test_user_list_pages_by_id(app, users, login):
+    from forum.admin.services import find_users
+
+    everyone, _ = find_users(limit=100)
+    first, next_before = find_users(limit=2)
+    second, _ = find_users(before_id=next_before, limit=2)
+    assert [u.id for u in first + second] == [u.id for u in everyone][:4]

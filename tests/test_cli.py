@@ -1,0 +1,61 @@
+"""Flask commands: create-user and seed-demo."""
+
+import json
+import os
+
+from forum.accounts.models import User
+from forum.communities.models import Community
+from forum.extensions import db
+
+
+def test_create_user_with_each_role(runner, community):
+    commands = [
+        ["lee", "--email", "lee@example.com"],
+        ["boss", "--email", "b@example.com", "--role", "admin"],
+        ["mod", "--email", "m@example.com", "--role", "staff", "--community", community.slug],
+        ["pm_li", "--email", "p@example.com", "--role", "product"],
+    ]
+    for command in commands:
+        result = runner.invoke(args=["create-user", *command, "--password", "long enough"])
+        assert result.exit_code == 0, result.output
+    by_name = {u.username: u for u in db.session.execute(db.select(User)).scalars()}
+    assert by_name["lee"].site_role == "fan"
+    assert by_name["boss"].site_role == "admin"
+    assert by_name["mod"].roles_in(community.id) == {"staff"}
+    assert by_name["pm_li"].site_role == "product"
+
+
+def test_create_user_reports_bad_input_without_a_traceback(runner, community):
+    taken = runner.invoke(args=["create-user", "lee", "--email", "lee@example.com", "--password", "long enough"])
+    again = runner.invoke(args=["create-user", "LEE", "--email", "other@example.com", "--password", "long enough"])
+    assert taken.exit_code == 0
+    assert again.exit_code == 1 and "username: That username is taken." in again.output
+    short = runner.invoke(args=["create-user", "x_y_z", "--email", "x@example.com", "--password", "short"])
+    assert short.exit_code == 1 and "password" in short.output
+    staff = runner.invoke(
+        args=["create-user", "abc", "--email", "a@example.com", "--password", "long enough", "--role", "staff"]
+    )
+    assert staff.exit_code == 2 and "--community" in staff.output
+    nowhere = runner.invoke(
+        args=["create-user", "abc", "--email", "a@example.com", "--password", "long enough", "--role", "staff",
+              "--community", "nope"]
+    )  # fmt: skip
+    assert nowhere.exit_code == 1 and "No such community." in nowhere.output
+    assert db.session.execute(db.select(User).filter_by(username="abc")).first() is None
+
+
+def test_seed_demo_loads_once_and_prints_the_logins(app, runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin" in first.output and "haier_staff" in first.output
+    slugs = set(db.session.execute(db.select(Community.slug)).scalars())
+    assert slugs == {"haier-washers", "xiaomi-phones"}
+    roles = {u.username: u.site_role for u in db.session.execute(db.select(User)).scalars()}
+    assert roles["admin"] == "admin" and roles["product_lead"] == "product"
+
+    with open(os.path.join(app.instance_path, "demo_logins.json"), encoding="utf-8") as f:
+        saved = json.load(f)
+    admin_password = next(login["password"] for login in saved if login["username"] == "admin")
+    second = runner.invoke(args=["seed-demo"])
+    assert "already loaded" in second.output and admin_password in second.output
+    assert db.session.execute(db.select(db.func.count()).select_from(Community)).scalar() == 2

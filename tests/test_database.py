@@ -1,0 +1,116 @@
+"""The engine as configured: SQLite pragmas, BEGIN IMMEDIATE under concurrency, 503 when down."""
+
+import multiprocessing
+import os
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+
+from forum import create_app
+from forum.communities.models import Community
+from forum.extensions import db
+from tests import concurrency, factories
+
+sqlite_only = pytest.mark.skipif(
+    bool(os.environ.get("COCREATE_TEST_DATABASE_URL")), reason="SQLite's locking; PostgreSQL has its own"
+)
+
+
+def test_migrations_match_the_models(app):
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    assert diff == []
+
+
+@sqlite_only
+def test_sqlite_pragmas(app):
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+@sqlite_only
+def test_writes_take_the_lock_up_front(app):
+    """A POST's transaction is BEGIN IMMEDIATE: a second writer cannot start until it ends."""
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    with app.test_request_context("/", method="POST"):
+        db.session.execute(db.select(Community.id)).all()  # only a read so far
+        other = sqlite3.connect(path, timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+        db.session.rollback()
+    with app.test_request_context("/", method="GET"):
+        db.session.execute(db.select(Community.id)).all()
+        other = sqlite3.connect(path, timeout=0)
+        other.execute("BEGIN IMMEDIATE")  # a reading GET leaves the lock free
+        other.rollback()
+        other.close()
+        db.session.rollback()
+
+
+@sqlite_only
+def test_concurrent_read_then_write_transactions_neither_fail_nor_lose_updates(app):
+    community = factories.community()
+    community.description = "0"
+    community_id = community.id
+    # Outside a request this session writes, so it must not hold a transaction open meanwhile.
+    db.session.commit()
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(8) as pool:
+        failures = pool.starmap(concurrency.increment_description, [(uri, community_id, 50)] * 8)
+    assert sum(failures) == 0
+    assert db.session.get(Community, community_id).description == "400"
+
+
+def test_database_down_gives_503_and_recovers_without_restart(tmp_path, make_app):
+    missing_dir = tmp_path / "not-yet"
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing_dir / 'forum.db'}")
+    client = app.test_client()
+
+    response = client.get("/c/", headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    body = response.get_data(as_text=True)
+    assert "论坛暂时无法访问" in body and "Traceback" not in body
+
+    api = client.get("/api/v1/anything")
+    assert api.status_code in (404, 503)
+
+    missing_dir.mkdir()
+    with app.app_context():
+        upgrade()
+    assert client.get("/c/").status_code == 200
+
+
+def test_unreachable_postgresql_gives_503(make_app):
+    app = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    response = app.test_client().get("/c/")
+    assert response.status_code == 503
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+@sqlite_only
+def test_read_only_database_gives_503_on_write(app, tmp_path):
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    read_only = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x" * 64,
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///file:{path}?mode=ro&uri=true",
+        },
+        instance_path=str(tmp_path),
+    )
+    client = read_only.test_client()
+    assert client.get("/c/").status_code == 200
+    response = client.post(
+        "/register",
+        data={"username": "reader", "email": "r@example.com", "password": "long enough", "confirm": "long enough"},
+    )
+    assert response.status_code == 503

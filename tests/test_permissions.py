@@ -1,0 +1,119 @@
+"""A permission matrix generated from the URL map: every route, every role.
+
+A new route fails `test_every_route_has_an_access_rule` until it is given a rule here,
+so no page can slip past the check.
+"""
+
+import pytest
+
+from tests import factories
+
+# public: anyone; member: logged-in users; admin: site admins only.
+ACCESS = {
+    "static": "public",
+    "main.home": "public",
+    "main.set_language": "public",
+    "main.healthz": "public",
+    "accounts.register": "public",
+    "accounts.login": "public",
+    "accounts.logout": "public",
+    "accounts.profile": "public",
+    "accounts.settings": "member",
+    "accounts.change_password": "member",
+    "accounts.change_language": "member",
+    "communities.index": "public",
+    "communities.detail": "public",
+    "admin.index": "admin",
+    "admin.community_list": "admin",
+    "admin.community_new": "admin",
+    "admin.community_edit": "admin",
+    "admin.user_list": "admin",
+    "admin.user_detail": "admin",
+    "admin.user_site_role": "admin",
+    "admin.user_grant_role": "admin",
+    "admin.revoke_role": "admin",
+    "admin.audit": "admin",
+}
+ROLES = ("visitor", "fan", "staff", "product", "admin")
+
+
+def test_every_route_has_an_access_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - ACCESS.keys() == set(), "give new routes an access rule"
+    assert ACCESS.keys() - endpoints == set(), "remove rules of routes that are gone"
+
+
+def _requests(app, community, users):
+    """(endpoint, method, url) for every route, with sample arguments."""
+    grant = users["staff"].community_roles[0]
+    samples = {
+        "slug": community.slug,
+        "user_id": users["fan"].id,
+        "grant_id": grant.id,
+        "username": users["fan"].username,
+        "code": "en",
+        "filename": "app.css",
+    }
+    # Logging out ends the session, so it goes last.
+    rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "accounts.logout")
+    for rule in rules:
+        url = rule.build({name: samples[name] for name in rule.arguments})[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(app, community, users, login, role):
+    client = app.test_client() if role == "visitor" else login(users[role])
+    for endpoint, method, url in _requests(app, community, users):
+        access = ACCESS[endpoint]
+        response = client.open(url, method=method, data={})
+        where = f"{role} {method} {url}"
+        to_login = response.status_code == 302 and response.headers["Location"].startswith("/login")
+        if access == "public" or (access == "member" and role != "visitor") or (access == "admin" and role == "admin"):
+            assert response.status_code not in (401, 403) and not to_login, where
+        elif role == "visitor":
+            assert to_login, where
+        else:
+            assert response.status_code == 403, where
+
+
+def test_fan_cannot_assign_roles_or_create_communities(app, community, users, login):
+    fan = login(users["fan"])
+    assert fan.post(f"/admin/users/{users['fan'].id}/site-role", data={"role": "admin"}).status_code == 403
+    assert (
+        fan.post(f"/admin/users/{users['fan'].id}/roles", data={"community": community.id, "role": "staff"}).status_code
+        == 403
+    )
+    assert fan.post("/admin/communities/new", data={"slug": "mine", "name": "Mine"}).status_code == 403
+    from forum.accounts.models import User
+    from forum.extensions import db
+
+    fan_row = db.session.get(User, users["fan"].id)
+    assert fan_row.site_role == "fan" and fan_row.community_roles == []
+
+
+def test_services_refuse_non_admin_actors(app, community, users):
+    from forum.accounts import services as accounts
+    from forum.communities import services as communities
+    from forum.errors import Forbidden
+
+    with pytest.raises(Forbidden):
+        accounts.set_site_role(users["staff"], users["fan"], "admin")
+    with pytest.raises(Forbidden):
+        communities.grant_role(users["product"], users["fan"], community, "staff")
+    with pytest.raises(Forbidden):
+        communities.create_community(users["staff"], "new-one", "New")
+    with pytest.raises(Forbidden):
+        communities.update_community(users["staff"], community, "Renamed", "")
+
+
+def test_staff_role_is_per_community(app, community, users):
+    from forum import permissions
+
+    other = factories.community(slug="other-one", name="Other")
+    assert permissions.is_staff(users["staff"], community)
+    assert not permissions.is_staff(users["staff"], other)
+    assert permissions.is_staff(users["admin"], other)
+    assert permissions.is_product(users["product"], other)
+    assert not permissions.is_product(users["fan"], community)

@@ -1,0 +1,132 @@
+"""CSRF on every state-changing request, text kept when the token expires, headers, safe redirects."""
+
+import re
+import time
+
+import pytest
+
+from forum.accounts.models import User
+from forum.extensions import db
+from forum.security import safe_next
+from tests import factories
+
+
+@pytest.fixture
+def csrf_app(make_app, app):
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+def _token(client, path):
+    body = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body).group(1)
+
+
+def test_forged_post_without_a_token_is_refused(csrf_app, users):
+    client = csrf_app.test_client()
+    client.post("/login", data={"login": "admin", "password": factories.PASSWORD})  # refused: no token
+    assert client.get("/account").status_code == 302
+
+    response = client.post("/logout")
+    assert response.status_code == 400
+
+
+def test_forged_admin_post_changes_nothing(csrf_app, users):
+    admin = csrf_app.test_client()
+    admin.post(
+        "/login",
+        data={"login": "admin", "password": factories.PASSWORD, "csrf_token": _token(admin, "/login")},
+    )
+    assert admin.get("/admin/users").status_code == 200
+    response = admin.post(f"/admin/users/{users['fan'].id}/site-role", data={"role": "admin"})
+    assert response.status_code == 400
+    assert db.session.get(User, users["fan"].id).site_role == "fan"
+
+
+def test_a_valid_token_is_accepted(csrf_app):
+    client = csrf_app.test_client()
+    token = _token(client, "/register")
+    response = client.post(
+        "/register",
+        data={
+            "username": "anna",
+            "email": "anna@example.com",
+            "password": "long enough",
+            "confirm": "long enough",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_expired_token_brings_the_form_back_with_the_users_text(make_app, app):
+    short_lived = make_app(WTF_CSRF_ENABLED=True, WTF_CSRF_TIME_LIMIT=1)
+    client = short_lived.test_client()
+    token = _token(client, "/register")
+    time.sleep(2.1)
+    response = client.post(
+        "/register",
+        data={
+            "username": "patient_writer",
+            "email": "patient@example.com",
+            "password": "long enough",
+            "confirm": "long enough",
+            "csrf_token": token,
+        },
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Your session expired before you sent the form" in body
+    assert 'value="patient_writer"' in body and 'value="patient@example.com"' in body
+    assert db.session.execute(db.select(User)).first() is None
+    # The page carries a fresh token, so sending again works.
+    fresh = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body).group(1)
+    response = client.post(
+        "/register",
+        data={
+            "username": "patient_writer",
+            "email": "patient@example.com",
+            "password": "long enough",
+            "confirm": "long enough",
+            "csrf_token": fresh,
+        },
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/", "/c/", "/static/app.css", "/no-such-page", "/login"])
+def test_security_headers_on_every_response(client, path):
+    headers = client.get(path).headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"]
+    assert "Strict-Transport-Security" not in headers  # only when configured for HTTPS
+
+
+def test_no_inline_script_in_pages(client, users, login):
+    for page_client, path in [(client, "/"), (client, "/login"), (login(users["admin"]), "/admin/users")]:
+        body = page_client.get(path).get_data(as_text=True)
+        for tag in re.findall(r"<script[^>]*>", body):
+            assert "src=" in tag
+        assert not re.search(r"\son[a-z]+=", body)  # no inline event handlers either
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/c/haier", "/c/haier"),
+        ("/", "/"),
+        ("/u/米粉小王", "/u/米粉小王"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("/%5cevil.example", "/"),
+        ("https:evil.example", "/"),
+        ("http://localhost/", "/"),
+        ("javascript:alert(1)", "/"),
+        ("relative/path", "/"),
+        ("", "/"),
+        (None, "/"),
+    ],
+)
+def test_safe_next(target, expected):
+    assert safe_next(target) == expected
