@@ -31,6 +31,8 @@ WTF_CSRF_CHECK_DEFAULT = False
 WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
 
 LANGUAGES = {"en": "English", "zh_Hans": "简体中文"}
+# Short names for the switch in the header, where a phone has little room.
+LANGUAGE_SHORT_NAMES = {"en": "English", "zh_Hans": "中文"}
 BABEL_DEFAULT_LOCALE = "en"
 BABEL_DEFAULT_TIMEZONE = "UTC"
 LANGUAGE_COOKIE = "lang"

@@ -1,7 +1,7 @@
 """Language selection (the user's choice, then Accept-Language) and locale-aware formatting."""
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from forum.extensions import babel
@@ -10,6 +10,7 @@ from forum.extensions import babel
 def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["datetime"] = _format_datetime
+    app.jinja_env.filters["date"] = _format_date
     app.context_processor(_language_context)
 
 
@@ -51,8 +52,17 @@ def _format_datetime(value, format="medium"):
     return format_datetime(value, format) if value else ""
 
 
+def _format_date(value, format="medium"):
+    return format_date(value, format) if value else ""
+
+
 def _language_context():
-    return {"languages": supported(), "html_lang": html_lang, "current_locale": lambda: str(get_locale())}
+    return {
+        "languages": supported(),
+        "language_short_names": current_app.config["LANGUAGE_SHORT_NAMES"],
+        "html_lang": html_lang,
+        "current_locale": lambda: str(get_locale()),
+    }
 
 
 def remember_language(response, code):

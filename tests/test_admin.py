@@ -51,7 +51,10 @@ def test_admin_assigns_and_revokes_roles(app, users, login, community):
     admin = login(users["admin"])
     fan_id = users["fan"].id
     assert (
-        admin.post(f"/admin/users/{fan_id}/roles", data={"community": community.id, "role": "staff"}).status_code == 302
+        admin.post(
+            f"/admin/users/{fan_id}/roles", data={"grant-community": community.id, "grant-role": "staff"}
+        ).status_code
+        == 302
     )
     assert db.session.get(User, fan_id).roles_in(community.id) == {"staff"}
     page = admin.get(f"/admin/users/{fan_id}").get_data(as_text=True)
@@ -83,7 +86,10 @@ def test_unknown_roles_and_objects(app, users, login, community):
     assert admin.post("/admin/roles/99999/revoke").status_code == 404
     assert admin.get("/admin/communities/nope/edit").status_code == 404
     assert (
-        admin.post(f"/admin/users/{users['fan'].id}/roles", data={"community": "x", "role": "staff"}).status_code == 200
+        admin.post(
+            f"/admin/users/{users['fan'].id}/roles", data={"grant-community": "x", "grant-role": "staff"}
+        ).status_code
+        == 200
     )
 
 

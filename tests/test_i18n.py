@@ -39,7 +39,7 @@ def test_switch_refuses_unknown_languages_and_foreign_redirects(client):
 def test_account_language_follows_the_user_to_a_new_device(app, login):
     user = factories.user("anna")
     client = login(user)
-    response = client.post("/account/language", data={"language": "zh_Hans"})
+    response = client.post("/account/language", data={"lang-language": "zh_Hans"})
     assert response.status_code == 302
     new_device = login(user)
     assert "<h1>社区</h1>" in new_device.get("/c/", headers={"Accept-Language": "en"}).get_data(True)

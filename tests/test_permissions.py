@@ -82,7 +82,9 @@ def test_fan_cannot_assign_roles_or_create_communities(app, community, users, lo
     fan = login(users["fan"])
     assert fan.post(f"/admin/users/{users['fan'].id}/site-role", data={"role": "admin"}).status_code == 403
     assert (
-        fan.post(f"/admin/users/{users['fan'].id}/roles", data={"community": community.id, "role": "staff"}).status_code
+        fan.post(
+            f"/admin/users/{users['fan'].id}/roles", data={"grant-community": community.id, "grant-role": "staff"}
+        ).status_code
         == 403
     )
     assert fan.post("/admin/communities/new", data={"slug": "mine", "name": "Mine"}).status_code == 403

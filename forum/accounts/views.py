@@ -108,7 +108,8 @@ def profile(username):
 
 
 def _language_form():
-    form = LanguageForm(language=current_user.locale or str(get_locale()))
+    # Prefixed: the settings page also has the password form, and ids must be unique.
+    form = LanguageForm(prefix="lang", language=current_user.locale or str(get_locale()))
     form.language.choices = choices(current_app.config["LANGUAGES"].items())
     return form
 

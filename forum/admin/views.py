@@ -129,7 +129,8 @@ def audit():
 
 
 def _grant_form():
-    form = GrantRoleForm()
+    # Prefixed: the page also has the site-role form, and ids must be unique for the labels.
+    form = GrantRoleForm(prefix="grant")
     form.community.choices = choices((c.id, c.name) for c in communities.list_communities())
     return form
 
