@@ -6,6 +6,7 @@ from flask import has_request_context, request
 from sqlalchemy import event
 
 from forum import models  # noqa: F401  (registers every table on the metadata)
+from forum.errors import NotFound
 from forum.extensions import db, migrate
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
@@ -59,3 +60,17 @@ def _expects_write():
     if has_request_context():
         return request.method not in SAFE_METHODS
     return True
+
+
+def get_or_raise(model, **criteria):
+    """The one row of `model` matching `criteria` (by primary key when given `id`).
+
+    Raises NotFound with the model's `not_found_message`.
+    """
+    if criteria.keys() == {"id"}:
+        row = db.session.get(model, criteria["id"])
+    else:
+        row = db.session.execute(db.select(model).filter_by(**criteria)).scalar_one_or_none()
+    if row is None:
+        raise NotFound(getattr(model, "not_found_message", None))
+    return row

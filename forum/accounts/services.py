@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.accounts.models import SITE_ROLES, User, new_session_token
-from forum.errors import NotFound, RuleBroken
+from forum.database import get_or_raise
+from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.moderation.services import record_action
 from forum.permissions import can_administer, require
@@ -120,18 +121,12 @@ def set_site_role(actor, user, role):
 
 def get_user_by_name(username):
     """Raises NotFound."""
-    user = db.session.execute(db.select(User).filter_by(username_key=username_key(username))).scalar_one_or_none()
-    if user is None:
-        raise NotFound(_l("No such user."))
-    return user
+    return get_or_raise(User, username_key=username_key(username))
 
 
 def get_user(user_id):
     """Raises NotFound."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(_l("No such user."))
-    return user
+    return get_or_raise(User, id=user_id)
 
 
 def _hash(password):

@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload
 
 from forum import text
 from forum.communities.models import COMMUNITY_ROLES, Community, CommunityRole
-from forum.errors import NotFound, RuleBroken
+from forum.database import get_or_raise
+from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.moderation.services import record_action
 from forum.permissions import can_administer, can_edit_community, require
@@ -24,18 +25,12 @@ def list_communities():
 
 def get_community(slug):
     """Raises NotFound."""
-    community = db.session.execute(db.select(Community).filter_by(slug=slug)).scalar_one_or_none()
-    if community is None:
-        raise NotFound(_l("No such community."))
-    return community
+    return get_or_raise(Community, slug=slug)
 
 
 def get_community_by_id(community_id):
     """Raises NotFound."""
-    community = db.session.get(Community, community_id)
-    if community is None:
-        raise NotFound(_l("No such community."))
-    return community
+    return get_or_raise(Community, id=community_id)
 
 
 def create_community(actor, slug, name, description=""):
@@ -96,10 +91,7 @@ def revoke_role(actor, grant):
 
 def get_role_grant(grant_id):
     """Raises NotFound."""
-    grant = db.session.get(CommunityRole, grant_id)
-    if grant is None:
-        raise NotFound()
-    return grant
+    return get_or_raise(CommunityRole, id=grant_id)
 
 
 def staff_of(community):
