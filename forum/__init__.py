@@ -4,10 +4,16 @@ import os
 
 from flask import Flask
 
-from forum import database, errors, i18n, logs, permissions, security, settings
+from forum import cli, database, errors, i18n, logs, permissions, security, settings
+from forum.accounts import sessions
+from forum.accounts.views import bp as accounts_bp
+from forum.admin.views import bp as admin_bp
+from forum.communities.views import bp as communities_bp
 from forum.extensions import csrf, limiter, login_manager
+from forum.main.views import bp as main_bp
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BLUEPRINTS = (main_bp, accounts_bp, communities_bp, admin_bp)
 
 
 def create_app(overrides=None, instance_path=None):
@@ -22,37 +28,19 @@ def create_app(overrides=None, instance_path=None):
     settings.load(app, overrides)
     logs.init_app(app)
     register_extensions(app)
-    register_blueprints(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     errors.init_app(app)
-    register_cli(app)
+    cli.init_app(app)
     return app
 
 
 def register_extensions(app):
     database.init_app(app)
     login_manager.init_app(app)
+    sessions.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     permissions.init_app(app)
-    # Importing the login hooks wires user_loader onto login_manager.
-    from forum.accounts import sessions
-
-    sessions.init_app(app)
-
-
-def register_blueprints(app):
-    from forum.accounts.views import bp as accounts_bp
-    from forum.admin.views import bp as admin_bp
-    from forum.communities.views import bp as communities_bp
-    from forum.main.views import bp as main_bp
-
-    for blueprint in (main_bp, accounts_bp, communities_bp, admin_bp):
-        app.register_blueprint(blueprint)
-
-
-def register_cli(app):
-    from forum import cli
-
-    cli.init_app(app)

@@ -23,13 +23,19 @@ def select_locale():
     if not has_request_context():  # commands speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = supported()
-    chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
-    if chosen in languages:
+    chosen = chosen_language()
+    if chosen:
         return chosen
     # With the database down, loading the user would fail again inside the error page.
     if not g.get("database_down") and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return from_accept_language(request.accept_languages, languages)
+
+
+def chosen_language():
+    """The language picked with the header switch, if any."""
+    chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
+    return chosen if chosen in supported() else None
 
 
 def from_accept_language(accept, languages):

@@ -81,3 +81,16 @@ def test_compiled_catalog_matches_the_source():
     with open(os.path.join(CATALOG, "messages.mo"), "rb") as f:
         compiled = {m.id: m.string for m in read_mo(f) if m.id}
     assert compiled == source, "run `make translations` to compile the catalog"
+
+
+def test_registering_saves_only_a_language_the_visitor_picked(app, client):
+    from forum.accounts.models import User
+    from forum.extensions import db
+
+    data = {"password": "long enough", "confirm": "long enough"}
+    client.post("/register", data={**data, "username": "browser_en", "email": "a@example.com"})
+    picker = app.test_client()
+    picker.get("/language/zh_Hans")
+    picker.post("/register", data={**data, "username": "picked_zh", "email": "b@example.com"})
+    locales = dict(db.session.execute(db.select(User.username, User.locale)).all())
+    assert locales == {"browser_en": None, "picked_zh": "zh_Hans"}

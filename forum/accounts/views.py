@@ -11,7 +11,7 @@ from forum.communities.services import roles_of
 from forum.errors import RuleBroken
 from forum.extensions import limiter
 from forum.forms import attach_error, choices
-from forum.i18n import remember_language
+from forum.i18n import chosen_language, remember_language
 from forum.security import keeps_input_on_csrf_failure, safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -30,7 +30,8 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register(form.username.data, form.email.data, form.password.data, str(get_locale()))
+            # Only a language the visitor picked becomes the account's; otherwise the browser decides.
+            user = services.register(form.username.data, form.email.data, form.password.data, chosen_language())
         except RuleBroken as error:
             attach_error(form, error)
         else:
