@@ -8,12 +8,26 @@ from forum import cli, database, errors, i18n, logs, permissions, security, sett
 from forum.accounts import sessions
 from forum.accounts.views import bp as accounts_bp
 from forum.admin.views import bp as admin_bp
+from forum.challenges.views import bp as challenges_bp
 from forum.communities.views import bp as communities_bp
 from forum.extensions import csrf, limiter, login_manager
 from forum.main.views import bp as main_bp
+from forum.media.views import bp as media_bp
+from forum.notifications.views import bp as notifications_bp
+from forum.solutions import comment_views  # noqa: F401  (adds the comment routes to the solutions blueprint)
+from forum.solutions.views import bp as solutions_bp
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BLUEPRINTS = (main_bp, accounts_bp, communities_bp, admin_bp)
+BLUEPRINTS = (
+    main_bp,
+    accounts_bp,
+    communities_bp,
+    challenges_bp,
+    solutions_bp,
+    notifications_bp,
+    media_bp,
+    admin_bp,
+)
 
 
 def create_app(overrides=None, instance_path=None):

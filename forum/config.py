@@ -42,10 +42,14 @@ RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
 RATELIMIT_LOGIN = "10 per minute;100 per day"
 RATELIMIT_REGISTER = "5 per hour"
-RATELIMIT_WRITE = "30 per minute"
+# Per account (per address for visitors): posting challenges, solutions and comments; voting.
+RATELIMIT_POST = "10 per minute;200 per day"
+RATELIMIT_VOTE = "60 per minute"
+RATELIMIT_ACTION = "60 per minute"
 
 # One INFO line per request (method, path, status, milliseconds).
 LOG_REQUESTS = True
 LOG_LEVEL = "INFO"
 
-PAGE_SIZE = 30
+# Uploads larger than this are refused before the app reads them (six 8 MB images and the text).
+MAX_CONTENT_LENGTH = 52 * 1024 * 1024

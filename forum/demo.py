@@ -1,4 +1,7 @@
-"""Demo data for `make run`: the Haier and Xiaomi communities and a user of every role.
+"""Demo data for `make run`: the Haier and Xiaomi communities, a user of every role, Haier's
+secondary-pollution campaign in its voting phase, and Xiaomi fans' feature requests.
+
+Everything goes through the same services as the pages, so the demo obeys the forum's rules.
 
 Passwords are random per installation and kept in instance/demo_logins.json, so a demo
 that ends up on a public address does not come with published admin credentials.
@@ -8,10 +11,14 @@ import json
 import os
 import secrets
 
+from forum import demo_content as content
 from forum.accounts import services as accounts
+from forum.challenges import services as challenges
 from forum.communities import services as communities
 from forum.communities.models import Community
 from forum.extensions import db
+from forum.solutions import comments, votes
+from forum.solutions import services as solutions
 
 LOGINS_FILE = "demo_logins.json"
 
@@ -47,6 +54,10 @@ USERS = [
     ("lin_wei", "lin.wei@example.com", "fan", {}),
     ("maker_anna", "anna@example.com", "fan", {}),
     ("米粉小王", "xiaowang@example.com", "fan", {}),
+    ("paul_k", "paul@example.com", "fan", {}),
+    ("zhang_min", "zhang.min@example.com", "fan", {}),
+    ("wash_maker", "maker@example.com", "fan", {}),
+    ("eco_li", "eco.li@example.com", "fan", {}),
 ]
 
 
@@ -57,18 +68,53 @@ def load(instance_path):
     by_slug = {
         c["slug"]: communities.create_community(None, c["slug"], c["name"], c["description"]) for c in COMMUNITIES
     }
-    logins = []
+    logins, users = [], {}
     for username, email, site_role, community_roles in USERS:
         password = secrets.token_urlsafe(9)
-        user = accounts.register(username, email, password, locale=None)
+        user = users[username] = accounts.register(username, email, password, locale=None)
         if site_role != "fan":
             accounts.set_site_role(None, user, site_role)
         for slug, role in community_roles.items():
             communities.grant_role(None, user, by_slug[slug], role)
         described = ", ".join([f"{role} of {slug}" for slug, role in community_roles.items()] or [site_role])
         logins.append({"username": username, "password": password, "role": described})
+    _haier_campaign(users, by_slug["haier-washers"])
+    _xiaomi_requests(users, by_slug["xiaomi-phones"])
     _save_logins(instance_path, logins)
     return logins
+
+
+def _haier_campaign(users, community):
+    campaign = content.HAIER_CAMPAIGN
+    challenge = challenges.post_challenge(
+        users["haier_staff"],
+        community,
+        campaign["title"],
+        campaign["body"],
+        challenges.Campaign(
+            vote_budget=campaign["vote_budget"],
+            review_threshold=campaign["review_threshold"],
+            reward=campaign["reward"],
+        ),
+    )
+    posted = [
+        solutions.submit_solution(users[author], challenge, title, body, tags)
+        for author, title, body, tags in content.HAIER_SOLUTIONS
+    ]
+    for voter, index in content.HAIER_VOTES:
+        votes.cast_vote(users[voter], posted[index])
+    written = []
+    for author, index, body, reply_to in content.HAIER_COMMENTS:
+        parent = written[reply_to] if reply_to is not None else None
+        written.append(comments.add_comment(users[author], challenge, body, solution=posted[index], parent=parent))
+    challenges.set_phase(users["haier_staff"], challenge, "voting")
+
+
+def _xiaomi_requests(users, community):
+    for author, title, body, proposals in content.XIAOMI_PROBLEMS:
+        problem = challenges.post_challenge(users[author], community, title, body)
+        for proposer, solution_title, solution_body, tags in proposals:
+            solutions.submit_solution(users[proposer], problem, solution_title, solution_body, tags)
 
 
 def saved_logins(instance_path):

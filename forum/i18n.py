@@ -4,6 +4,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from forum.challenges.models import PHASE_LABELS
 from forum.extensions import babel
 
 
@@ -67,6 +68,7 @@ def _language_context():
         "languages": supported(),
         "language_short_names": current_app.config["LANGUAGE_SHORT_NAMES"],
         "html_lang": html_lang,
+        "phase_labels": PHASE_LABELS,
         "current_locale": lambda: str(get_locale()),
     }
 

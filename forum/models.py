@@ -1,7 +1,25 @@
 """Every model, imported in one place so the metadata is whole for migrations and tests."""
 
 from forum.accounts.models import User
+from forum.challenges.models import Challenge
 from forum.communities.models import Community, CommunityRole
+from forum.media.models import Image
 from forum.moderation.models import AuditEntry
+from forum.notifications.models import Notification
+from forum.solutions.models import Comment, Follow, Solution, SolutionRevision, Tag, Vote
 
-__all__ = ["AuditEntry", "Community", "CommunityRole", "User"]
+__all__ = [
+    "AuditEntry",
+    "Challenge",
+    "Comment",
+    "Community",
+    "CommunityRole",
+    "Follow",
+    "Image",
+    "Notification",
+    "Solution",
+    "SolutionRevision",
+    "Tag",
+    "User",
+    "Vote",
+]

@@ -1,10 +1,20 @@
 """The one vocabulary of who may do what: can_* predicates, shared by views, API, CLI and templates.
 
 Every predicate takes the user first (an anonymous user is a visitor) and returns a bool;
-`require` turns a False into Forbidden.
+`require` turns a False into Forbidden. Rules that depend on a challenge's phase come as
+`*_refusal` functions returning the reason (or None), so the button a template hides and the
+message a service raises are one rule.
 """
 
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from forum.challenges.models import SUBMISSION_PHASES, VOTING_PHASES
+from forum.clock import utcnow
 from forum.errors import Forbidden
+
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
 
 def is_member(user):
@@ -36,6 +46,86 @@ def can_edit_community(user, community):
     return is_admin(user)
 
 
+def can_post_problem(user, community):
+    return is_member(user)
+
+
+def can_run_campaign(user, community):
+    """Set phases, deadlines, budget, threshold and reward; adopt fans' problems."""
+    return is_staff(user, community)
+
+
+def can_edit_challenge(user, challenge):
+    if is_staff(user, challenge.community):
+        return True
+    return _is_author(user, challenge) and challenge.current_phase() in SUBMISSION_PHASES
+
+
+def submission_refusal(user, challenge):
+    if not is_member(user):
+        return _l("Log in to submit a solution.")
+    if challenge.current_phase() not in SUBMISSION_PHASES:
+        return _l("This challenge no longer accepts solutions.")
+    return None
+
+
+def can_submit_solution(user, challenge):
+    return submission_refusal(user, challenge) is None
+
+
+def vote_refusal(user, solution):
+    if not is_member(user):
+        return _l("Log in to vote.")
+    if solution.author_id == user.id:
+        return _l("You cannot vote for your own solution.")
+    if solution.challenge.current_phase() not in VOTING_PHASES:
+        return _l("Voting has closed for this challenge.")
+    return None
+
+
+def can_vote(user, solution):
+    return vote_refusal(user, solution) is None
+
+
+def can_edit_solution(user, solution):
+    if is_staff(user, solution.challenge.community):
+        return True
+    return _is_author(user, solution) and solution.challenge.current_phase() in VOTING_PHASES
+
+
+def can_see_history(user, solution):
+    return is_staff(user, solution.challenge.community)
+
+
+def comment_refusal(user, challenge):
+    if not is_member(user):
+        return _l("Log in to comment.")
+    if challenge.current_phase() == "closed":
+        return _l("This challenge is closed.")
+    return None
+
+
+def can_comment(user, challenge):
+    return comment_refusal(user, challenge) is None
+
+
+def can_edit_comment(user, comment, now=None):
+    """Authors may fix a comment for 15 minutes after posting it."""
+    if comment.deleted or not _is_author(user, comment):
+        return False
+    return (now or utcnow()) - comment.created <= COMMENT_EDIT_WINDOW
+
+
+def can_delete_comment(user, comment):
+    if comment.deleted:
+        return False
+    return _is_author(user, comment) or is_staff(user, comment.challenge.community)
+
+
+def _is_author(user, obj):
+    return is_member(user) and obj.author_id == user.id
+
+
 def require(allowed, message=None):
     """Raise Forbidden unless `allowed` is true."""
     if not allowed:
@@ -44,4 +134,9 @@ def require(allowed, message=None):
 
 def init_app(app):
     """Expose the predicates to templates, so a button and the server never disagree."""
-    app.jinja_env.globals.update({name: value for name, value in globals().items() if name.startswith(("can_", "is_"))})
+    exposed = {
+        name: value
+        for name, value in globals().items()
+        if callable(value) and (name.startswith(("can_", "is_")) or name.endswith("_refusal"))
+    }
+    app.jinja_env.globals.update(exposed)

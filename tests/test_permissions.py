@@ -8,7 +8,9 @@ import pytest
 
 from tests import factories
 
-# public: anyone; member: logged-in users; admin: site admins only.
+# public: anyone; member: logged-in users; staff: staff of the sample community (and admins);
+# author: only the sample objects' author (nobody in the matrix); own: the fan's own object
+# (others get 404); admin: site admins only.
 ACCESS = {
     "static": "public",
     "main.home": "public",
@@ -23,6 +25,25 @@ ACCESS = {
     "accounts.change_language": "member",
     "communities.index": "public",
     "communities.detail": "public",
+    "challenges.new": "member",
+    "challenges.edit": "staff",
+    "challenges.detail": "public",
+    "challenges.phase": "staff",
+    "challenges.follow": "member",
+    "solutions.new": "member",
+    "solutions.edit": "staff",
+    "solutions.detail": "public",
+    "solutions.history": "staff",
+    "solutions.vote": "member",
+    "solutions.follow": "member",
+    "solutions.comment_on_challenge": "member",
+    "solutions.comment_on_solution": "member",
+    "solutions.edit_comment": "author",
+    "solutions.delete_comment": "staff",
+    "notifications.index": "member",
+    "notifications.open_one": "own",
+    "notifications.read_all": "member",
+    "media.file": "public",
     "admin.index": "admin",
     "admin.community_list": "admin",
     "admin.community_new": "admin",
@@ -43,10 +64,34 @@ def test_every_route_has_an_access_rule(app):
     assert ACCESS.keys() - endpoints == set(), "remove rules of routes that are gone"
 
 
+def _sample_content(community, users):
+    """A challenge, a solution and a comment by a fan outside the matrix; a notification for the fan."""
+    from forum.challenges.services import post_challenge
+    from forum.solutions.comments import add_comment
+    from forum.solutions.services import submit_solution
+
+    author = factories.user("author")
+    challenge = post_challenge(author, community, "Lint on dark clothes", "Grey fluff after every wash.")
+    solution = submit_solution(author, challenge, "A finer filter", "Use a 50 micron mesh.")
+    comment = add_comment(author, challenge, "Would it clog?", solution=solution)
+    from forum.solutions import follows
+
+    follows.follow(users["fan"], solution)
+    add_comment(author, challenge, "Tested it: it does not.", solution=solution)
+    from forum.extensions import db
+    from forum.notifications.models import Notification
+
+    notification = db.session.execute(db.select(Notification).filter_by(user_id=users["fan"].id)).scalar_one()
+    return {"challenge_id": challenge.id, "solution_id": solution.id, "comment_id": comment.id,
+            "notification_id": notification.id}  # fmt: skip
+
+
 def _requests(app, community, users):
     """(endpoint, method, url) for every route, with sample arguments."""
     grant = users["staff"].community_roles[0]
     samples = {
+        **_sample_content(community, users),
+        "name": "missing.png",
         "slug": community.slug,
         "user_id": users["fan"].id,
         "grant_id": grant.id,
@@ -68,12 +113,22 @@ def test_permission_matrix(app, community, users, login, role):
     for endpoint, method, url in _requests(app, community, users):
         access = ACCESS[endpoint]
         response = client.open(url, method=method, data={})
-        where = f"{role} {method} {url}"
+        where = f"{role} {method} {url} -> {response.status_code}"
         to_login = response.status_code == 302 and response.headers["Location"].startswith("/login")
-        if access == "public" or (access == "member" and role != "visitor") or (access == "admin" and role == "admin"):
-            assert response.status_code not in (401, 403) and not to_login, where
+        allowed = (
+            access == "public"
+            or (access == "member" and role != "visitor")
+            or (access == "staff" and role in ("staff", "admin"))
+            or (access == "own" and role == "fan")
+            or (access == "admin" and role == "admin")
+        )
+        if allowed:
+            assert response.status_code not in (401, 403, 404) or endpoint == "media.file", where
+            assert not to_login, where
         elif role == "visitor":
             assert to_login, where
+        elif access == "own":
+            assert response.status_code == 404, where
         else:
             assert response.status_code == 403, where
 

@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     # Flask-Login's alternative id: replacing it ends every session and remember-me cookie.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created: Mapped[datetime] = mapped_column(default=utcnow)
+    # Kept on the row for the badge in the header, changed with the notifications it counts.
+    unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
 
     community_roles = relationship("CommunityRole", back_populates="user", cascade="all, delete-orphan")
 

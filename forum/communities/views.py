@@ -1,8 +1,10 @@
 """Community pages: the list and one community."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
 
+from forum.challenges.services import SORTS, list_challenges
 from forum.communities import services
+from forum.errors import RuleBroken
 
 bp = Blueprint("communities", __name__, url_prefix="/c")
 
@@ -15,4 +17,13 @@ def index():
 @bp.route("/<slug>")
 def detail(slug):
     community = services.get_community(slug)
-    return render_template("communities/detail.html", community=community, staff=services.staff_of(community))
+    sort = request.args.get("sort", "hot")
+    if sort not in SORTS:
+        abort(404)
+    try:
+        page = list_challenges(community, sort, request.args.get("cursor"))
+    except RuleBroken:
+        abort(404)
+    return render_template(
+        "communities/detail.html", community=community, staff=services.staff_of(community), page=page, sort=sort
+    )

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 
+from forum.challenges.services import trending_challenges
 from forum.communities.services import list_communities
 from forum.i18n import remember_language
 from forum.security import safe_next
@@ -11,7 +12,7 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html", communities=list_communities())
+    return render_template("main/home.html", communities=list_communities(), trending=trending_challenges())
 
 
 @bp.route("/language/<code>")

@@ -1,0 +1,1 @@
+"""Challenges: problems posted in a community, and campaigns with phases and deadlines."""

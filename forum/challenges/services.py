@@ -1,0 +1,189 @@
+"""Challenge rules: posting problems, running campaigns, moving phases, listing."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from forum import text
+from forum.challenges.models import PHASES, Challenge
+from forum.clock import utcnow
+from forum.database import get_or_raise
+from forum.errors import RuleBroken
+from forum.extensions import db
+from forum.media import services as media
+from forum.moderation.services import record_action
+from forum.notifications.services import notify
+from forum.paging import keyset_page
+from forum.permissions import can_edit_challenge, can_post_problem, can_run_campaign, require
+from forum.solutions import follows
+from forum.solutions.ranking import hot_score
+
+TITLE_MAX = 200
+BODY_MAX = 20_000
+REWARD_MAX = 500
+PAGE_SIZE = 20
+SORTS = ("hot", "top", "new")
+
+
+@dataclass
+class Campaign:
+    """The settings staff give a challenge they run as a campaign."""
+
+    submission_ends: datetime | None = None
+    voting_ends: datetime | None = None
+    vote_budget: int | None = None
+    review_threshold: int | None = None
+    reward: str | None = None
+
+
+def get_challenge(challenge_id):
+    """Raises NotFound."""
+    return get_or_raise(Challenge, id=challenge_id)
+
+
+def list_challenges(community, sort="hot", cursor=None):
+    """A page of the community's challenges; raises RuleBroken for an unknown sort or cursor."""
+    stmt = db.select(Challenge).where(Challenge.community_id == community.id)
+    return keyset_page(stmt.options(db.joinedload(Challenge.author)), _sort_keys(sort), cursor, PAGE_SIZE)
+
+
+def trending_challenges(limit=6):
+    stmt = (
+        db.select(Challenge)
+        .options(db.joinedload(Challenge.community))
+        .where(Challenge.phase != "closed")
+        .order_by(Challenge.hot.desc(), Challenge.id.desc())
+        .limit(limit)
+    )
+    return db.session.execute(stmt).scalars().all()
+
+
+def post_challenge(actor, community, title, body, campaign=None, cover_id=None):
+    """Post a problem (any member) or a campaign (staff). Raises Forbidden or RuleBroken."""
+    require(can_post_problem(actor, community))
+    if campaign is not None:
+        require(can_run_campaign(actor, community), _l("Only staff can run campaigns."))
+    challenge = Challenge(community=community, author=actor, phase="submission")
+    _apply_text(challenge, title, body)
+    if campaign is not None:
+        _apply_campaign(challenge, campaign)
+    now = utcnow()
+    challenge.created = now
+    challenge.hot = hot_score(0, now)
+    db.session.add(challenge)
+    db.session.flush()
+    if cover_id:
+        media.attach_cover(actor, challenge, cover_id)
+    follows.add_follow(actor, challenge)
+    db.session.commit()
+    return challenge
+
+
+def update_challenge(actor, challenge, title, body, campaign=None, cover_id=None):
+    """Edit the text (author during submissions, or staff) and, for staff, the campaign."""
+    require(can_edit_challenge(actor, challenge))
+    if campaign is not None:
+        require(can_run_campaign(actor, challenge.community), _l("Only staff can run campaigns."))
+    before = _snapshot(challenge)
+    _apply_text(challenge, title, body)
+    if campaign is not None:
+        _apply_campaign(challenge, campaign)
+    if cover_id:
+        media.attach_cover(actor, challenge, cover_id)
+    if can_run_campaign(actor, challenge.community):
+        record_action(
+            actor,
+            "challenge.update",
+            challenge,
+            community=challenge.community,
+            before=before,
+            after=_snapshot(challenge),
+        )
+    db.session.commit()
+    return challenge
+
+
+def set_phase(actor, challenge, phase):
+    """Move a campaign to a later phase and tell its followers. Raises Forbidden or RuleBroken."""
+    require(can_run_campaign(actor, challenge.community))
+    if phase not in PHASES:
+        raise RuleBroken(_l("Unknown phase."), field="phase")
+    current = challenge.current_phase()
+    if PHASES.index(phase) <= PHASES.index(current):
+        raise RuleBroken(_l("A challenge only moves forward through its phases."), field="phase")
+    challenge.phase = phase
+    challenge.is_campaign = True
+    # Deadlines already passed would move the phase again on read; the new phase stands.
+    if phase != "submission":
+        challenge.submission_ends = min(challenge.submission_ends or utcnow(), utcnow())
+    if phase == "voting" and challenge.voting_ends and challenge.voting_ends <= utcnow():
+        challenge.voting_ends = None  # a deadline already past would skip the voting the staff just opened
+    if phase not in ("submission", "voting"):
+        challenge.voting_ends = min(challenge.voting_ends or utcnow(), utcnow())
+    record_action(
+        actor,
+        "challenge.phase",
+        challenge,
+        community=challenge.community,
+        before={"phase": current},
+        after={"phase": phase},
+    )
+    notify(follows.follower_ids(challenge), "phase", actor=actor, challenge=challenge, detail=phase)
+    db.session.commit()
+
+
+def _sort_keys(sort):
+    if sort == "hot":
+        return [Challenge.hot, Challenge.id]
+    if sort == "top":
+        return [Challenge.vote_count, Challenge.id]
+    if sort == "new":
+        return [Challenge.id]
+    raise RuleBroken(_l("Unknown sort order."), field="sort")
+
+
+def _apply_text(challenge, title, body):
+    title = (title or "").strip()
+    body = body or ""
+    if not title:
+        raise RuleBroken(_l("A title is required."), field="title")
+    if len(title) > TITLE_MAX:
+        raise RuleBroken(_l("Use at most %(n)d characters.", n=TITLE_MAX), field="title")
+    if not body.strip():
+        raise RuleBroken(_l("Describe the problem."), field="body")
+    if len(body) > BODY_MAX:
+        raise RuleBroken(_l("Use at most %(n)d characters.", n=BODY_MAX), field="body")
+    challenge.title = title
+    challenge.body = body
+    challenge.body_html = text.render(body)
+
+
+def _apply_campaign(challenge, campaign):
+    for name in ("vote_budget", "review_threshold"):
+        value = getattr(campaign, name)
+        if value is not None and not 1 <= value <= 10_000:
+            raise RuleBroken(_l("Use a number from 1 to 10,000."), field=name)
+    if campaign.submission_ends and campaign.voting_ends and campaign.voting_ends <= campaign.submission_ends:
+        raise RuleBroken(_l("Voting must end after submissions close."), field="voting_ends")
+    reward = (campaign.reward or "").strip() or None
+    if reward and len(reward) > REWARD_MAX:
+        raise RuleBroken(_l("Use at most %(n)d characters.", n=REWARD_MAX), field="reward")
+    challenge.is_campaign = True
+    challenge.submission_ends = campaign.submission_ends
+    challenge.voting_ends = campaign.voting_ends
+    challenge.vote_budget = campaign.vote_budget
+    challenge.review_threshold = campaign.review_threshold
+    challenge.reward = reward
+
+
+def _snapshot(challenge):
+    return {
+        "title": challenge.title,
+        "phase": challenge.phase,
+        "vote_budget": challenge.vote_budget,
+        "review_threshold": challenge.review_threshold,
+        "submission_ends": challenge.submission_ends.isoformat() if challenge.submission_ends else None,
+        "voting_ends": challenge.voting_ends.isoformat() if challenge.voting_ends else None,
+        "reward": challenge.reward,
+    }

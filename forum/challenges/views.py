@@ -1,0 +1,140 @@
+"""Challenge pages: post a problem or a campaign, read it with its solutions, move its phase."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum.challenges import services
+from forum.challenges.forms import ChallengeForm, PhaseForm
+from forum.communities.services import get_community
+from forum.errors import RuleBroken
+from forum.forms import ConfirmForm, attach_error
+from forum.limits import limit_writes
+from forum.media import services as media
+from forum.permissions import can_edit_challenge, can_run_campaign, require
+from forum.security import keeps_input_on_csrf_failure
+from forum.solutions import comments, follows, votes
+from forum.solutions import services as solutions
+from forum.solutions.forms import CommentForm
+from forum.views import back, clear_draft, refused
+
+bp = Blueprint("challenges", __name__)
+
+
+@bp.route("/c/<slug>/challenges/new", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+@login_required
+@limit_writes("RATELIMIT_POST")
+def new(slug):
+    community = get_community(slug)
+    form = ChallengeForm()
+    staff = can_run_campaign(current_user, community)
+    if form.validate_on_submit():
+        try:
+            challenge = services.post_challenge(
+                current_user,
+                community,
+                form.title.data,
+                form.body.data,
+                form.campaign() if staff else None,
+                cover_id=_uploaded_cover(form),
+            )
+        except RuleBroken as error:
+            attach_error(form, error)
+        else:
+            clear_draft()
+            flash(_("Your challenge is published."), "success")
+            return redirect(url_for("challenges.detail", challenge_id=challenge.id))
+    return render_template("challenges/form.html", form=form, community=community, challenge=None, staff=staff)
+
+
+@bp.route("/challenges/<int:challenge_id>/edit", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+@login_required
+def edit(challenge_id):
+    challenge = services.get_challenge(challenge_id)
+    require(can_edit_challenge(current_user, challenge))
+    staff = can_run_campaign(current_user, challenge.community)
+    form = ChallengeForm(obj=challenge)
+    if request.method == "GET":
+        form.is_campaign.data = challenge.is_campaign
+    if form.validate_on_submit():
+        try:
+            services.update_challenge(
+                current_user,
+                challenge,
+                form.title.data,
+                form.body.data,
+                form.campaign() if staff else None,
+                cover_id=_uploaded_cover(form),
+            )
+        except RuleBroken as error:
+            attach_error(form, error)
+        else:
+            clear_draft()
+            flash(_("Challenge saved."), "success")
+            return redirect(url_for("challenges.detail", challenge_id=challenge.id))
+    return render_template(
+        "challenges/form.html", form=form, community=challenge.community, challenge=challenge, staff=staff
+    )
+
+
+@bp.route("/challenges/<int:challenge_id>")
+def detail(challenge_id):
+    challenge = services.get_challenge(challenge_id)
+    sort = request.args.get("sort", "hot")
+    if sort not in services.SORTS:
+        abort(404)
+    try:
+        page = solutions.list_solutions(challenge, sort, request.args.get("cursor"))
+    except RuleBroken:
+        abort(404)
+    return render_template(
+        "challenges/detail.html",
+        challenge=challenge,
+        page=page,
+        sort=sort,
+        voted=votes.voted_ids(current_user, [s.id for s in page.items]),
+        budget_used=votes.budget_used(current_user, challenge) if current_user.is_authenticated else 0,
+        following=follows.is_following(current_user, challenge),
+        thread=comments.thread(challenge),
+        comment_form=CommentForm(),
+        phase_form=PhaseForm(phase=challenge.current_phase()),
+        action_form=ConfirmForm(),
+    )
+
+
+@bp.route("/challenges/<int:challenge_id>/phase", methods=["POST"])
+@login_required
+def phase(challenge_id):
+    challenge = services.get_challenge(challenge_id)
+    require(can_run_campaign(current_user, challenge.community))
+    form = PhaseForm()
+    if form.validate_on_submit():
+        try:
+            services.set_phase(current_user, challenge, form.phase.data)
+        except RuleBroken as error:
+            return refused(error, url_for("challenges.detail", challenge_id=challenge.id))
+        flash(_("The challenge moved to “%(phase)s”.", phase=challenge.phase_label), "success")
+    return redirect(url_for("challenges.detail", challenge_id=challenge.id))
+
+
+@bp.route("/challenges/<int:challenge_id>/follow", methods=["POST"])
+@login_required
+@limit_writes("RATELIMIT_ACTION")
+def follow(challenge_id):
+    challenge = services.get_challenge(challenge_id)
+    if request.form.get("action") == "unfollow":
+        follows.unfollow(current_user, challenge)
+    else:
+        follows.follow(current_user, challenge)
+    return back(url_for("challenges.detail", challenge_id=challenge.id))
+
+
+def _uploaded_cover(form):
+    """Store an uploaded cover image first; a bad file is refused before anything is posted."""
+    try:
+        stored = media.store_uploads(current_user, [form.cover.data])
+    except RuleBroken as error:
+        raise RuleBroken(error.message, field="cover") from None
+    return stored[0].id if stored else None

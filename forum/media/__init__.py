@@ -1,0 +1,1 @@
+"""Uploaded images: checked by content, re-encoded without metadata, served with thumbnails."""

@@ -1,0 +1,158 @@
+"""Image uploads: recognised by content with Pillow, re-encoded without EXIF/GPS, thumbnailed."""
+
+import io
+import os
+import secrets
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image as PILImage
+from PIL import ImageOps, ImageSequence, UnidentifiedImageError
+
+from forum.errors import RuleBroken
+from forum.extensions import db
+from forum.media.models import Image
+
+# Pillow format -> (content type, file extension, save options).
+FORMATS = {
+    "PNG": ("image/png", "png", {"optimize": True}),
+    "JPEG": ("image/jpeg", "jpg", {"quality": 85, "optimize": True}),
+    "WEBP": ("image/webp", "webp", {"quality": 85}),
+    "GIF": ("image/gif", "gif", {}),
+}
+MAX_BYTES = 8 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 2400
+THUMB_SIDE = 480
+IMAGES_MAX = 6  # per solution
+
+
+def upload_dir():
+    path = os.path.join(current_app.instance_path, "uploads")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def save_upload(owner, stream):
+    """Store an uploaded image for `owner`, not yet attached to anything.
+
+    Raises RuleBroken (field `images`) for anything that is not a PNG, JPEG, WebP or GIF by
+    content, or is too large; the file's name and declared type are never trusted.
+    """
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise RuleBroken(_l("Images must be at most 8 MB."), field="images")
+    picture = _open(data)
+    kind = picture.format
+    content_type, extension, options = FORMATS[kind]
+    animated = kind in ("GIF", "WEBP") and getattr(picture, "n_frames", 1) > 1
+    clean = _reencode(picture, kind, options, animated)
+    thumb = _thumbnail(picture)
+
+    name = f"{secrets.token_urlsafe(18)}.{extension}"
+    thumb_name = f"{secrets.token_urlsafe(18)}.webp"
+    directory = upload_dir()
+    with open(os.path.join(directory, name), "wb") as f:
+        f.write(clean)
+    with open(os.path.join(directory, thumb_name), "wb") as f:
+        f.write(thumb)
+    image = Image(
+        owner_id=owner.id,
+        name=name,
+        thumb_name=thumb_name,
+        content_type=content_type,
+        width=picture.width,
+        height=picture.height,
+        size=len(clean),
+    )
+    db.session.add(image)
+    db.session.flush()
+    return image
+
+
+def store_uploads(owner, files):
+    """Check and store each uploaded file as an unattached image of `owner`, and commit them,
+    so that a form that fails for another reason loses none of its uploads.
+
+    Raises RuleBroken (field `images`) for the first file that is not an acceptable image;
+    none of the files are kept then.
+    """
+    files = [f for f in files or () if f and getattr(f, "filename", "")]
+    if len(files) > IMAGES_MAX:
+        raise RuleBroken(_l("Attach at most %(n)d images.", n=IMAGES_MAX), field="images")
+    images = [save_upload(owner, f.stream) for f in files]
+    db.session.commit()
+    return images
+
+
+def attach_cover(owner, challenge, image_id):
+    """Make one of the owner's unattached uploads the challenge's cover."""
+    image = db.session.get(Image, image_id)
+    if image is None or image.owner_id != owner.id or image.solution_id is not None:
+        raise RuleBroken(_l("That image upload is not valid."), field="cover")
+    image.challenge_id = challenge.id
+
+
+def attach_images(owner, solution, image_ids):
+    """Attach the owner's unattached uploads to the solution, at most six in all."""
+    if not image_ids:
+        return
+    images = db.session.execute(
+        db.select(Image).where(Image.id.in_(image_ids), Image.owner_id == owner.id, Image.solution_id.is_(None))
+    ).scalars()
+    images = [image for image in images if image.challenge_id is None]
+    current = db.session.execute(
+        db.select(db.func.count()).select_from(Image).where(Image.solution_id == solution.id)
+    ).scalar()
+    if current + len(images) > IMAGES_MAX:
+        raise RuleBroken(_l("Attach at most %(n)d images.", n=IMAGES_MAX), field="images")
+    for image in images:
+        image.solution_id = solution.id
+
+
+def pending_images(owner, image_ids):
+    """The owner's uploads not yet attached, for a form that comes back after an error."""
+    if not image_ids:
+        return []
+    stmt = db.select(Image).where(Image.id.in_(image_ids), Image.owner_id == owner.id, Image.solution_id.is_(None))
+    return db.session.execute(stmt.order_by(Image.id)).scalars().all()
+
+
+def _open(data):
+    try:
+        with PILImage.open(io.BytesIO(data)) as probe:
+            probe.verify()  # catches truncated and malformed files before decoding
+        picture = PILImage.open(io.BytesIO(data))
+        if picture.format not in FORMATS:
+            raise RuleBroken(_l("Upload a PNG, JPEG, WebP or GIF image."), field="images")
+        if picture.width * picture.height > MAX_PIXELS:
+            raise RuleBroken(_l("That image has too many pixels."), field="images")
+        picture.load()
+        return picture
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
+        raise RuleBroken(_l("Upload a PNG, JPEG, WebP or GIF image."), field="images") from None
+
+
+def _reencode(picture, kind, options, animated):
+    """Write the pixels anew: no EXIF, GPS or other metadata survives, nor bytes after the image."""
+    out = io.BytesIO()
+    if animated:
+        frames = [frame.copy() for frame in ImageSequence.Iterator(picture)]
+        frames[0].save(out, format=kind, save_all=True, append_images=frames[1:], loop=0, **options)
+        return out.getvalue()
+    upright = ImageOps.exif_transpose(picture)
+    upright.thumbnail((MAX_SIDE, MAX_SIDE))
+    if kind == "JPEG" and upright.mode not in ("RGB", "L"):
+        upright = upright.convert("RGB")
+    upright.save(out, format=kind, **options)
+    return out.getvalue()
+
+
+def _thumbnail(picture):
+    out = io.BytesIO()
+    thumb = ImageOps.exif_transpose(picture.copy())
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    if thumb.mode not in ("RGB", "RGBA"):
+        thumb = thumb.convert("RGBA")
+    thumb.save(out, format="WEBP", quality=80)
+    return out.getvalue()

@@ -1,0 +1,32 @@
+"""A notification for one user."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.clock import utcnow
+from forum.extensions import db
+
+
+class Notification(db.Model):
+    __table_args__ = (Index("ix_notification_user_id", "user_id", "id"),)
+    not_found_message = _l("No such notification.")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    # reply, comment, solution, phase, threshold
+    kind: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenge.id", ondelete="CASCADE"), index=True)
+    solution_id: Mapped[int | None] = mapped_column(ForeignKey("solution.id", ondelete="CASCADE"), index=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    detail: Mapped[str | None] = mapped_column(String(40))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    read: Mapped[datetime | None]
+
+    actor = relationship("User", foreign_keys=[actor_id])
+    challenge = relationship("Challenge")
+    solution = relationship("Solution")
+    comment = relationship("Comment")

@@ -1,0 +1,1 @@
+"""Solutions (ideas) with their votes, comments and follows."""

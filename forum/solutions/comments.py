@@ -1,0 +1,121 @@
+"""Comments on challenges and solutions, with one level of replies."""
+
+from collections import defaultdict
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from forum import text
+from forum.challenges.models import Challenge
+from forum.clock import utcnow
+from forum.database import get_or_raise
+from forum.errors import RuleBroken
+from forum.extensions import db
+from forum.notifications.services import notify
+from forum.permissions import can_delete_comment, can_edit_comment, comment_refusal, require
+from forum.solutions import follows
+from forum.solutions.models import Comment, Solution
+
+BODY_MAX = 5_000
+
+
+def get_comment(comment_id):
+    """Raises NotFound."""
+    return get_or_raise(Comment, id=comment_id)
+
+
+def thread(challenge, solution=None):
+    """Top-level comments, oldest first, each with its replies: [(comment, [reply, ...])]."""
+    stmt = (
+        db.select(Comment)
+        .where(Comment.challenge_id == challenge.id)
+        .where(Comment.solution_id == solution.id if solution is not None else Comment.solution_id.is_(None))
+        .options(joinedload(Comment.author))
+        .order_by(Comment.id)
+    )
+    comments = db.session.execute(stmt).scalars().all()
+    replies = defaultdict(list)
+    for comment in comments:
+        if comment.parent_id is not None:
+            replies[comment.parent_id].append(comment)
+    return [(c, replies[c.id]) for c in comments if c.parent_id is None]
+
+
+def add_comment(actor, challenge, body, solution=None, parent=None):
+    """Comment on a challenge or one of its solutions, or reply to a comment there.
+
+    Replies to a reply join the thread of its parent (one level). The solution's author, the
+    parent's author and the followers hear of it. Raises RuleBroken.
+    """
+    refusal = comment_refusal(actor, challenge)
+    if refusal:
+        raise RuleBroken(refusal)
+    if parent is not None:
+        if parent.challenge_id != challenge.id or parent.solution_id != (solution.id if solution else None):
+            raise RuleBroken(_l("That reply belongs to another discussion."), field="parent")
+        if parent.parent_id is not None:
+            parent = db.session.get(Comment, parent.parent_id)
+    comment = Comment(
+        challenge_id=challenge.id,
+        solution_id=solution.id if solution is not None else None,
+        parent_id=parent.id if parent is not None else None,
+        author_id=actor.id,
+        body=_checked(body),
+    )
+    comment.body_html = text.render(comment.body)
+    db.session.add(comment)
+    db.session.flush()
+    _count(challenge, solution, +1)
+    target = solution if solution is not None else challenge
+    follows.add_follow(actor, target)
+    replied_to = {parent.author_id} if parent is not None else set()
+    if replied_to:
+        notify(replied_to, "reply", actor=actor, challenge=challenge, solution=solution, comment=comment)
+    others = (follows.follower_ids(target) | {target.author_id}) - replied_to
+    notify(others, "comment", actor=actor, challenge=challenge, solution=solution, comment=comment)
+    db.session.commit()
+    return comment
+
+
+def edit_comment(actor, comment, body):
+    """Authors may edit for 15 minutes. Raises Forbidden or RuleBroken."""
+    require(can_edit_comment(actor, comment), _l("This comment can no longer be edited."))
+    comment.body = _checked(body)
+    comment.body_html = text.render(comment.body)
+    comment.edited = utcnow()
+    db.session.commit()
+
+
+def delete_comment(actor, comment):
+    """Remove a comment's text, keeping its place in the thread ("removed"). Raises Forbidden."""
+    require(can_delete_comment(actor, comment))
+    comment.deleted = True
+    comment.body = ""
+    comment.body_html = ""
+    solution = db.session.get(Solution, comment.solution_id) if comment.solution_id else None
+    _count(comment.challenge, solution, -1)
+    db.session.commit()
+
+
+def _checked(body):
+    body = body or ""
+    if not body.strip():
+        raise RuleBroken(_l("Write something first."), field="body")
+    if len(body) > BODY_MAX:
+        raise RuleBroken(_l("Use at most %(n)d characters.", n=BODY_MAX), field="body")
+    return body
+
+
+def _count(challenge, solution, delta):
+    if solution is not None:
+        db.session.execute(
+            db.update(Solution).where(Solution.id == solution.id).values(comment_count=Solution.comment_count + delta)
+        )
+        db.session.expire(solution, ["comment_count"])
+    else:
+        db.session.execute(
+            db.update(Challenge)
+            .where(Challenge.id == challenge.id)
+            .values(comment_count=Challenge.comment_count + delta)
+        )
+        db.session.expire(challenge, ["comment_count"])

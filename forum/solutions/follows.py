@@ -1,0 +1,65 @@
+"""Following challenges and solutions: who hears about what."""
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from forum.extensions import db
+from forum.solutions.models import Follow
+
+
+def _target(obj):
+    return type(obj).__name__.lower(), obj.id
+
+
+def is_following(user, obj):
+    if not getattr(user, "is_authenticated", False):
+        return False
+    target_type, target_id = _target(obj)
+    stmt = db.select(Follow.id).filter_by(user_id=user.id, target_type=target_type, target_id=target_id)
+    return db.session.execute(stmt).first() is not None
+
+
+def add_follow(user, obj):
+    """Follow in the caller's transaction; following twice is following once."""
+    target_type, target_id = _target(obj)
+    if is_following(user, obj):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(Follow(user_id=user.id, target_type=target_type, target_id=target_id))
+    except IntegrityError:  # a concurrent request followed first
+        return False
+    _change_count(obj, +1)
+    return True
+
+
+def remove_follow(user, obj):
+    target_type, target_id = _target(obj)
+    deleted = db.session.execute(
+        db.delete(Follow).filter_by(user_id=user.id, target_type=target_type, target_id=target_id)
+    ).rowcount
+    if deleted:
+        _change_count(obj, -deleted)
+    return bool(deleted)
+
+
+def follow(user, obj):
+    add_follow(user, obj)
+    db.session.commit()
+
+
+def unfollow(user, obj):
+    remove_follow(user, obj)
+    db.session.commit()
+
+
+def follower_ids(*objs):
+    """Ids of everyone following any of `objs`."""
+    conditions = [db.and_(Follow.target_type == t, Follow.target_id == i) for t, i in map(_target, objs)]
+    return set(db.session.execute(db.select(Follow.user_id).where(db.or_(*conditions))).scalars())
+
+
+def _change_count(obj, delta):
+    model = type(obj)
+    db.session.execute(update(model).where(model.id == obj.id).values(follower_count=model.follower_count + delta))
+    db.session.expire(obj, ["follower_count"])

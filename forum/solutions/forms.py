@@ -1,0 +1,45 @@
+"""Solution and comment forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from forum.solutions.comments import BODY_MAX as COMMENT_MAX
+from forum.solutions.services import BODY_MAX, TITLE_MAX
+
+
+class SolutionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    body = TextAreaField(
+        _l("Your solution"),
+        validators=[DataRequired(), Length(max=BODY_MAX)],
+        description=_l("How does it work, and why will it solve the problem? Markdown is supported."),
+        render_kw={"rows": 12},
+    )
+    tags = StringField(
+        _l("Tags"), validators=[Length(max=300)], description=_l("Separate with commas, e.g. 自清洁, filter")
+    )
+    images = MultipleFileField(
+        _l("Images"),
+        description=_l("Up to 6 PNG, JPEG, WebP or GIF images, 8 MB each."),
+        render_kw={"accept": "image/png,image/jpeg,image/webp,image/gif"},
+    )
+    # Uploads already stored by an earlier attempt of this form, so an error loses none of them.
+    image_ids = HiddenField()
+    submit = SubmitField(_l("Submit solution"))
+
+    def kept_image_ids(self):
+        return [int(part) for part in (self.image_ids.data or "").split(",") if part.strip().isdigit()]
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=COMMENT_MAX)], render_kw={"rows": 3})
+    parent_id = HiddenField()
+    submit = SubmitField(_l("Post comment"))
+
+
+class CommentEditForm(FlaskForm):
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=COMMENT_MAX)], render_kw={"rows": 4})
+    submit = SubmitField(_l("Save"))

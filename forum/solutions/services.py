@@ -1,0 +1,160 @@
+"""Solution rules: submitting, editing with history, tags, listing."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from forum import text
+from forum.challenges.models import Challenge
+from forum.clock import utcnow
+from forum.database import get_or_raise
+from forum.errors import RuleBroken
+from forum.extensions import db
+from forum.media import services as media
+from forum.media.services import IMAGES_MAX
+from forum.notifications.services import notify
+from forum.paging import keyset_page
+from forum.permissions import can_edit_solution, require, submission_refusal
+from forum.solutions import follows
+from forum.solutions.models import STATUSES, Solution, SolutionRevision, Tag
+from forum.solutions.ranking import hot_score
+
+TITLE_MAX = 200
+BODY_MAX = 20_000
+TAGS_MAX = 8
+TAG_MAX = 30
+PAGE_SIZE = 20
+TAG_PATTERN = re.compile(r"^[\w-]{1,30}$")
+
+
+def get_solution(solution_id):
+    """Raises NotFound."""
+    return get_or_raise(Solution, id=solution_id)
+
+
+def list_solutions(challenge, sort="hot", cursor=None, status=None):
+    """A page of the challenge's solutions; raises RuleBroken for an unknown sort, status or cursor."""
+    stmt = (
+        db.select(Solution)
+        .where(Solution.challenge_id == challenge.id)
+        .options(joinedload(Solution.author), selectinload(Solution.tags), selectinload(Solution.images))
+    )
+    if status:
+        if status not in STATUSES:
+            raise RuleBroken(_l("Unknown status."), field="status")
+        stmt = stmt.where(Solution.status == status)
+    return keyset_page(stmt, _sort_keys(sort), cursor, PAGE_SIZE)
+
+
+def submit_solution(actor, challenge, title, body, tags="", image_ids=()):
+    """Post a solution while the challenge takes submissions; the author follows it and its
+    challenge's followers hear of it. Raises RuleBroken naming the field at fault."""
+    refusal = submission_refusal(actor, challenge)
+    if refusal:
+        raise RuleBroken(refusal)
+    now = utcnow()
+    solution = Solution(challenge=challenge, community_id=challenge.community_id, author=actor, created=now)
+    solution.hot = hot_score(0, now)
+    _apply(solution, title, body, tags)
+    db.session.add(solution)
+    db.session.flush()
+    media.attach_images(actor, solution, _image_ids(image_ids))
+    db.session.execute(
+        db.update(Challenge).where(Challenge.id == challenge.id).values(solution_count=Challenge.solution_count + 1)
+    )
+    follows.add_follow(actor, solution)
+    notify(follows.follower_ids(challenge), "solution", actor=actor, challenge=challenge, solution=solution)
+    db.session.commit()
+    return solution
+
+
+def edit_solution(actor, solution, title, body, tags="", image_ids=()):
+    """Change a solution, keeping the text it had. Raises Forbidden or RuleBroken."""
+    require(can_edit_solution(actor, solution), _l("You can no longer edit this solution."))
+    revision = SolutionRevision(solution_id=solution.id, editor_id=actor.id, title=solution.title, body=solution.body)
+    _apply(solution, title, body, tags)
+    db.session.add(revision)
+    media.attach_images(actor, solution, _image_ids(image_ids))
+    db.session.commit()
+    return solution
+
+
+def revisions(solution):
+    stmt = (
+        db.select(SolutionRevision)
+        .where(SolutionRevision.solution_id == solution.id)
+        .options(joinedload(SolutionRevision.editor))
+        .order_by(SolutionRevision.id.desc())
+    )
+    return db.session.execute(stmt).scalars().all()
+
+
+def parse_tags(raw):
+    """Tags from a comma- or space-separated string: lowercased, unique, in the order given."""
+    names = []
+    for name in re.split(r"[,\s，、]+", raw or ""):
+        name = name.strip().lstrip("#").casefold()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _apply(solution, title, body, tags):
+    title = (title or "").strip()
+    body = body or ""
+    if not title:
+        raise RuleBroken(_l("A title is required."), field="title")
+    if len(title) > TITLE_MAX:
+        raise RuleBroken(_l("Use at most %(n)d characters.", n=TITLE_MAX), field="title")
+    if not body.strip():
+        raise RuleBroken(_l("Describe your solution."), field="body")
+    if len(body) > BODY_MAX:
+        raise RuleBroken(_l("Use at most %(n)d characters.", n=BODY_MAX), field="body")
+    names = parse_tags(tags)
+    if len(names) > TAGS_MAX:
+        raise RuleBroken(_l("Use at most %(n)d tags.", n=TAGS_MAX), field="tags")
+    if not all(TAG_PATTERN.match(name) for name in names):
+        raise RuleBroken(_l("Tags are single words of up to 30 letters, digits or hyphens."), field="tags")
+    solution.title = title
+    solution.body = body
+    solution.body_html = text.render(body)
+    solution.tags = _tags(names)
+
+
+def _tags(names):
+    if not names:
+        return []
+    existing = {t.name: t for t in db.session.execute(db.select(Tag).where(Tag.name.in_(names))).scalars()}
+    return [existing.get(name) or _new_tag(name) for name in names]
+
+
+def _new_tag(name):
+    try:
+        with db.session.begin_nested():
+            tag = Tag(name=name)
+            db.session.add(tag)
+        return tag
+    except IntegrityError:  # created by a concurrent request a moment ago
+        return db.session.execute(db.select(Tag).filter_by(name=name)).scalar_one()
+
+
+def _image_ids(image_ids):
+    try:
+        ids = list(dict.fromkeys(int(i) for i in image_ids))
+    except (TypeError, ValueError):
+        raise RuleBroken(_l("That image upload is not valid."), field="images") from None
+    if len(ids) > IMAGES_MAX:
+        raise RuleBroken(_l("Attach at most %(n)d images.", n=IMAGES_MAX), field="images")
+    return ids
+
+
+def _sort_keys(sort):
+    if sort == "hot":
+        return [Solution.hot, Solution.id]
+    if sort == "top":
+        return [Solution.vote_count, Solution.id]
+    if sort == "new":
+        return [Solution.id]
+    raise RuleBroken(_l("Unknown sort order."), field="sort")

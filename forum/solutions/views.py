@@ -1,0 +1,143 @@
+"""Solution pages: submit, read, edit, history; votes and follows."""
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum.challenges.services import get_challenge
+from forum.errors import RuleBroken
+from forum.forms import ConfirmForm, attach_error
+from forum.limits import limit_writes
+from forum.media import services as media
+from forum.permissions import can_edit_solution, can_see_history, require, submission_refusal
+from forum.security import keeps_input_on_csrf_failure
+from forum.solutions import comments, follows, services, votes
+from forum.solutions.forms import CommentForm, SolutionForm
+from forum.views import back, clear_draft, refused
+
+bp = Blueprint("solutions", __name__)
+
+
+@bp.route("/challenges/<int:challenge_id>/solutions/new", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+@login_required
+@limit_writes("RATELIMIT_POST")
+def new(challenge_id):
+    challenge = get_challenge(challenge_id)
+    form = SolutionForm()
+    refusal = submission_refusal(current_user, challenge)
+    if form.validate_on_submit() and not refusal:
+        try:
+            image_ids = _keep_uploads(form)
+            solution = services.submit_solution(
+                current_user, challenge, form.title.data, form.body.data, form.tags.data, image_ids
+            )
+        except RuleBroken as error:
+            attach_error(form, error)
+        else:
+            clear_draft()
+            flash(_("Your solution is posted. Everyone who follows the challenge will hear of it."), "success")
+            return redirect(url_for("solutions.detail", solution_id=solution.id))
+    return _render_form(form, challenge, None, refusal)
+
+
+@bp.route("/solutions/<int:solution_id>/edit", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+@login_required
+def edit(solution_id):
+    solution = services.get_solution(solution_id)
+    require(can_edit_solution(current_user, solution))
+    form = SolutionForm(obj=solution)
+    if request.method == "GET":
+        form.tags.data = ", ".join(tag.name for tag in solution.tags)
+    if form.validate_on_submit():
+        try:
+            image_ids = _keep_uploads(form)
+            services.edit_solution(current_user, solution, form.title.data, form.body.data, form.tags.data, image_ids)
+        except RuleBroken as error:
+            attach_error(form, error)
+        else:
+            clear_draft()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("solutions.detail", solution_id=solution.id))
+    return _render_form(form, solution.challenge, solution, None)
+
+
+@bp.route("/solutions/<int:solution_id>")
+def detail(solution_id):
+    solution = services.get_solution(solution_id)
+    challenge = solution.challenge
+    return render_template(
+        "solutions/detail.html",
+        solution=solution,
+        challenge=challenge,
+        voted=votes.voted_ids(current_user, [solution.id]),
+        budget_used=votes.budget_used(current_user, challenge) if current_user.is_authenticated else 0,
+        following=follows.is_following(current_user, solution),
+        thread=comments.thread(challenge, solution),
+        comment_form=CommentForm(),
+        action_form=ConfirmForm(),
+    )
+
+
+@bp.route("/solutions/<int:solution_id>/history")
+@login_required
+def history(solution_id):
+    solution = services.get_solution(solution_id)
+    require(can_see_history(current_user, solution))
+    return render_template("solutions/history.html", solution=solution, revisions=services.revisions(solution))
+
+
+@bp.route("/solutions/<int:solution_id>/vote", methods=["POST"])
+@login_required
+@limit_writes("RATELIMIT_VOTE")
+def vote(solution_id):
+    solution = services.get_solution(solution_id)
+    # The form says what the button showed, so a double click or a retry cannot undo the vote.
+    withdraw = request.form.get("action") == "remove"
+    try:
+        votes.withdraw_vote(current_user, solution) if withdraw else votes.cast_vote(current_user, solution)
+    except RuleBroken as error:
+        if _wants_json():
+            return jsonify(error={"code": error.code, "message": str(error.message), "field": "vote"}), 422
+        return refused(error, url_for("solutions.detail", solution_id=solution.id))
+    if _wants_json():
+        challenge = solution.challenge
+        return jsonify(
+            voted=not withdraw,
+            votes=solution.vote_count,
+            budget=challenge.vote_budget,
+            budget_used=votes.budget_used(current_user, challenge),
+        )
+    return back(url_for("solutions.detail", solution_id=solution.id))
+
+
+@bp.route("/solutions/<int:solution_id>/follow", methods=["POST"])
+@login_required
+@limit_writes("RATELIMIT_ACTION")
+def follow(solution_id):
+    solution = services.get_solution(solution_id)
+    if request.form.get("action") == "unfollow":
+        follows.unfollow(current_user, solution)
+    else:
+        follows.follow(current_user, solution)
+    return back(url_for("solutions.detail", solution_id=solution.id))
+
+
+def _keep_uploads(form):
+    """Store new uploads, then carry every upload of this form in its hidden field."""
+    stored = media.store_uploads(current_user, form.images.data)
+    ids = form.kept_image_ids() + [image.id for image in stored]
+    form.image_ids.data = ",".join(map(str, ids))
+    return ids
+
+
+def _render_form(form, challenge, solution, refusal):
+    pending = media.pending_images(current_user, form.kept_image_ids())
+    return render_template(
+        "solutions/form.html", form=form, challenge=challenge, solution=solution, refusal=refusal, pending=pending
+    )
+
+
+def _wants_json():
+    return request.accept_mimetypes.best == "application/json"

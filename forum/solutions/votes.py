@@ -1,0 +1,138 @@
+"""Votes: one per fan per solution, within the challenge's vote budget, counted on the rows."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from forum.accounts.models import User
+from forum.challenges.models import Challenge
+from forum.clock import utcnow
+from forum.errors import RuleBroken
+from forum.extensions import db
+from forum.notifications.services import notify
+from forum.permissions import vote_refusal
+from forum.solutions import follows
+from forum.solutions.models import Solution, Vote
+from forum.solutions.ranking import hot_score
+
+
+def cast_vote(actor, solution):
+    """Vote for a solution; voting again changes nothing. Returns whether a vote was added.
+
+    Raises RuleBroken when voting is closed, the solution is the actor's own, or the
+    challenge's vote budget is spent. Holds under concurrent requests from the same fan.
+    """
+    _refuse_unless_allowed(actor, solution)
+    challenge = solution.challenge
+    _lock_voter(actor)
+    if has_voted(actor, solution):
+        db.session.commit()
+        return False
+    if challenge.vote_budget and budget_used(actor, challenge) >= challenge.vote_budget:
+        raise RuleBroken(
+            _l(
+                "You have used all %(n)d of your votes in this challenge. Withdraw one to vote here.",
+                n=challenge.vote_budget,
+            ),
+            field="vote",
+        )
+    try:
+        with db.session.begin_nested():
+            db.session.add(Vote(solution_id=solution.id, challenge_id=challenge.id, user_id=actor.id))
+    except IntegrityError:  # the unique (solution, user) constraint: another request voted first
+        db.session.commit()
+        return False
+    votes = _change_counts(solution, challenge, +1)
+    follows.add_follow(actor, solution)
+    _check_review_threshold(actor, solution, challenge, votes)
+    db.session.commit()
+    return True
+
+
+def withdraw_vote(actor, solution):
+    """Take a vote back while voting is open. Returns whether a vote was removed."""
+    _refuse_unless_allowed(actor, solution)
+    _lock_voter(actor)
+    deleted = db.session.execute(db.delete(Vote).filter_by(solution_id=solution.id, user_id=actor.id)).rowcount
+    if deleted:
+        _change_counts(solution, solution.challenge, -deleted)
+    db.session.commit()
+    return bool(deleted)
+
+
+def has_voted(user, solution):
+    stmt = db.select(Vote.id).filter_by(solution_id=solution.id, user_id=user.id)
+    return db.session.execute(stmt).first() is not None
+
+
+def voted_ids(user, solution_ids):
+    """Which of these solutions the user voted for, in one query."""
+    if not getattr(user, "is_authenticated", False) or not solution_ids:
+        return set()
+    stmt = db.select(Vote.solution_id).where(Vote.user_id == user.id, Vote.solution_id.in_(solution_ids))
+    return set(db.session.execute(stmt).scalars())
+
+
+def budget_used(user, challenge):
+    stmt = db.select(db.func.count()).select_from(Vote).filter_by(user_id=user.id, challenge_id=challenge.id)
+    return db.session.execute(stmt).scalar()
+
+
+def voter_ids(solution):
+    return set(db.session.execute(db.select(Vote.user_id).filter_by(solution_id=solution.id)).scalars())
+
+
+def _refuse_unless_allowed(actor, solution):
+    refusal = vote_refusal(actor, solution)
+    if refusal:
+        raise RuleBroken(refusal, field="vote")
+
+
+def _lock_voter(actor):
+    """Serialise one fan's votes so the budget check and the insert see each other.
+
+    PostgreSQL locks the fan's row until commit; SQLite already holds the database's write
+    lock from BEGIN IMMEDIATE, and SQLAlchemy leaves FOR UPDATE out there.
+    """
+    db.session.execute(db.select(User.id).where(User.id == actor.id).with_for_update())
+
+
+def _change_counts(solution, challenge, delta):
+    """Move the counts in SQL (not read-modify-write in Python), so concurrent voters add up."""
+    votes = db.session.execute(
+        db.update(Solution)
+        .where(Solution.id == solution.id)
+        .values(vote_count=Solution.vote_count + delta)
+        .returning(Solution.vote_count)
+    ).scalar_one()
+    challenge_votes = db.session.execute(
+        db.update(Challenge)
+        .where(Challenge.id == challenge.id)
+        .values(vote_count=Challenge.vote_count + delta)
+        .returning(Challenge.vote_count)
+    ).scalar_one()
+    db.session.execute(
+        db.update(Solution).where(Solution.id == solution.id).values(hot=hot_score(votes, solution.created))
+    )
+    db.session.execute(
+        db.update(Challenge)
+        .where(Challenge.id == challenge.id)
+        .values(hot=hot_score(challenge_votes, challenge.created))
+    )
+    db.session.expire(solution, ["vote_count", "hot"])
+    db.session.expire(challenge, ["vote_count", "hot"])
+    return votes
+
+
+def _check_review_threshold(actor, solution, challenge, votes):
+    """The first time a solution reaches the threshold, staff get it to review and its author
+    and voters hear so."""
+    if not challenge.review_threshold or votes < challenge.review_threshold or solution.review_requested:
+        return
+    solution.review_requested = utcnow()
+    notify(
+        voter_ids(solution) | {solution.author_id},
+        "threshold",
+        challenge=challenge,
+        solution=solution,
+        detail=str(challenge.review_threshold),
+    )
