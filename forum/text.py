@@ -14,7 +14,7 @@ ALLOWED_TAGS = frozenset(
     {
         "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
         "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "strong", "table", "tbody",
-        "td", "th", "thead", "tr", "ul",
+        "s", "td", "th", "thead", "tr", "ul",
     }
 )  # fmt: skip
 ALLOWED_ATTRIBUTES = {
@@ -54,4 +54,9 @@ def render(source):
     """Render untrusted Markdown to safe HTML, to be stored beside its source."""
     if not source:
         return ""
-    return _cleaner.clean(_markdown.render(source))
+    return sanitize(_markdown.render(source))
+
+
+def sanitize(html):
+    """The allow-list alone, for HTML that did not come from our Markdown."""
+    return _cleaner.clean(html)

@@ -17,3 +17,17 @@ def user(username, *, site_role="fan", community_roles=None, email=None, locale=
 
 def community(slug="xiaomi-phones", name="小米手机 · Xiaomi Phones", description="Phones **we** love."):
     return communities.create_community(None, slug, name, description)
+
+
+def challenge(
+    author, community_, title="Laundry smells after washing", body="Dirt hides between the drums.", **campaign
+):
+    from forum.challenges.services import Campaign, post_challenge
+
+    return post_challenge(author, community_, title, body, Campaign(**campaign) if campaign else None)
+
+
+def solution(author, challenge_, title="Steam-clean the drum gap", body="A steam nozzle after each wash.", tags=""):
+    from forum.solutions.services import submit_solution
+
+    return submit_solution(author, challenge_, title, body, tags)

@@ -14,7 +14,7 @@ CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", 
 @bp.route("/<name>")
 def file(name):
     extension = name.rsplit(".", 1)[-1]
-    if extension not in CONTENT_TYPES or not os.path.basename(name) == name:
+    if extension not in CONTENT_TYPES or os.path.basename(name) != name:
         abort(404)
     response = send_from_directory(upload_dir(), name, mimetype=CONTENT_TYPES[extension], max_age=31536000)
     # Images never run as documents, whatever a browser might sniff.

@@ -26,9 +26,9 @@ def new(challenge_id):
     challenge = get_challenge(challenge_id)
     form = SolutionForm()
     refusal = submission_refusal(current_user, challenge)
-    if form.validate_on_submit() and not refusal:
+    image_ids = _validate_keeping_uploads(form)
+    if image_ids is not None and not refusal:
         try:
-            image_ids = _keep_uploads(form)
             solution = services.submit_solution(
                 current_user, challenge, form.title.data, form.body.data, form.tags.data, image_ids
             )
@@ -50,9 +50,9 @@ def edit(solution_id):
     form = SolutionForm(obj=solution)
     if request.method == "GET":
         form.tags.data = ", ".join(tag.name for tag in solution.tags)
-    if form.validate_on_submit():
+    image_ids = _validate_keeping_uploads(form)
+    if image_ids is not None:
         try:
-            image_ids = _keep_uploads(form)
             services.edit_solution(current_user, solution, form.title.data, form.body.data, form.tags.data, image_ids)
         except RuleBroken as error:
             attach_error(form, error)
@@ -124,12 +124,26 @@ def follow(solution_id):
     return back(url_for("solutions.detail", solution_id=solution.id))
 
 
-def _keep_uploads(form):
-    """Store new uploads, then carry every upload of this form in its hidden field."""
-    stored = media.store_uploads(current_user, form.images.data)
+def _validate_keeping_uploads(form):
+    """Validate a posted solution form; return its image ids when it may be saved, else None.
+
+    Uploads are stored even when another field is wrong, and the form carries them in a hidden
+    field, so that fixing a typo does not mean choosing the pictures again. Not when the CSRF
+    token fails: a forged post stores nothing.
+    """
+    if request.method != "POST":
+        return None
+    valid = form.validate_on_submit()
+    if "csrf_token" in form and form.csrf_token.errors:
+        return None
+    try:
+        stored = media.store_uploads(current_user, form.images.data)
+    except RuleBroken as error:
+        attach_error(form, error)
+        return None
     ids = form.kept_image_ids() + [image.id for image in stored]
     form.image_ids.data = ",".join(map(str, ids))
-    return ids
+    return ids if valid else None
 
 
 def _render_form(form, challenge, solution, refusal):
