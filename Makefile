@@ -30,7 +30,7 @@ format: $(VENV)/.installed-dev
 # Extract the strings, merge them into the catalogs, compile the catalogs we ship.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o forum/translations/messages.pot --no-location --sort-output $(I18N_SOURCES)
-	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations --no-location --omit-header
+	$(BIN)/pybabel update -i forum/translations/messages.pot -d forum/translations -w 100 --ignore-obsolete
 	$(BIN)/pybabel compile -d forum/translations
 
 # Browser tests use Debian's Chromium (Playwright's own download cannot reach its servers) and CJK fonts.
