@@ -61,7 +61,8 @@ document.addEventListener("submit", async (event) => {
   const button = form.querySelector("button");
   button.disabled = true;
   try {
-    const response = await fetch(form.action, {
+    // Not form.action: the form has an input named "action", which shadows the property.
+    const response = await fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       headers: { Accept: "application/json" },

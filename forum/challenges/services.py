@@ -17,6 +17,7 @@ from forum.notifications.services import notify
 from forum.paging import keyset_page
 from forum.permissions import can_edit_challenge, can_post_problem, can_run_campaign, require
 from forum.solutions import follows
+from forum.solutions.models import Solution, Vote
 from forum.solutions.ranking import hot_score
 
 TITLE_MAX = 200
@@ -129,8 +130,16 @@ def set_phase(actor, challenge, phase):
         before={"phase": current},
         after={"phase": phase},
     )
-    notify(follows.follower_ids(challenge), "phase", actor=actor, challenge=challenge, detail=phase)
+    notify(_participants(challenge), "phase", actor=actor, challenge=challenge, detail=phase)
     db.session.commit()
+
+
+def _participants(challenge):
+    """Everyone with a stake in a phase move: followers, solution authors and voters."""
+    authors = db.select(Solution.author_id).where(Solution.challenge_id == challenge.id)
+    voters = db.select(Vote.user_id).where(Vote.challenge_id == challenge.id)
+    stake = set(db.session.execute(authors.union(voters)).scalars())
+    return follows.follower_ids(challenge) | stake
 
 
 def _sort_keys(sort):
