@@ -59,3 +59,18 @@ def test_seed_demo_loads_once_and_prints_the_logins(app, runner):
     second = runner.invoke(args=["seed-demo"])
     assert "already loaded" in second.output and admin_password in second.output
     assert db.session.execute(db.select(db.func.count()).select_from(Community)).scalar() == 2
+
+
+def test_seed_demo_runs_the_haier_campaign_in_its_voting_phase(app, runner):
+    from forum.challenges.models import Challenge
+    from forum.solutions.models import Comment, Solution
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    campaign = db.session.execute(db.select(Challenge).filter_by(is_campaign=True)).scalar_one()
+    assert campaign.current_phase() == "voting" and campaign.vote_budget == 3
+    assert campaign.solution_count == 12 and campaign.vote_count > 12
+    assert db.session.execute(db.select(db.func.count()).select_from(Comment)).scalar() >= 5
+    titles = db.session.execute(db.select(Solution.title).filter_by(challenge_id=campaign.id)).scalars().all()
+    assert any("蒸汽" in t for t in titles) and any("drum" in t for t in titles)
+    problems = db.session.execute(db.select(Challenge).filter_by(is_campaign=False)).scalars().all()
+    assert {p.community.slug for p in problems} == {"xiaomi-phones"}
