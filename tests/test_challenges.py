@@ -148,3 +148,47 @@ def test_challenge_title_and_body_are_capped(app, community, users):
     with pytest.raises(RuleBroken) as caught:
         services.post_challenge(users["fan"], community, "title", "b" * 20_001)
     assert caught.value.field == "body"
+
+
+def test_staff_adopt_a_fans_problem_as_a_campaign_with_a_cover(app, community, users, login):
+    import io
+
+    from PIL import Image as PILImage
+
+    problem = factories.challenge(users["fan"], community, title="Socks vanish")
+    staff = login(users["staff"])
+    cover = io.BytesIO()
+    PILImage.new("RGB", (800, 300), (10, 120, 200)).save(cover, format="JPEG")
+    cover.seek(0)
+    response = staff.post(
+        f"/challenges/{problem.id}/edit",
+        data={
+            "title": "Socks vanish",
+            "body": "Where do they go?",
+            "is_campaign": "y",
+            "vote_budget": "5",
+            "cover": (cover, "cover.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    adopted = db.session.get(Challenge, problem.id)
+    assert adopted.is_campaign and adopted.vote_budget == 5 and adopted.author_id == users["fan"].id
+    assert adopted.cover_image is not None and adopted.cover_image.content_type == "image/jpeg"
+    assert f'src="/media/{adopted.cover_image.name}"' in staff.get(f"/challenges/{problem.id}").get_data(True)
+    audit = db.session.execute(db.select(AuditEntry).filter_by(action="challenge.update")).scalar_one()
+    assert audit.before["vote_budget"] is None and audit.after["vote_budget"] == 5
+
+
+def test_a_bad_cover_is_refused_before_anything_is_posted(app, community, users, login):
+    import io
+
+    staff = login(users["staff"])
+    response = staff.post(
+        f"/c/{community.slug}/challenges/new",
+        data={"title": "T", "body": "B", "cover": (io.BytesIO(b"<svg onload=alert(1)>"), "c.svg")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert "Upload a PNG, JPEG, WebP or GIF image." in response.get_data(as_text=True)
+    assert db.session.execute(db.select(Challenge)).first() is None

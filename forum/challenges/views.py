@@ -37,7 +37,7 @@ def new(slug):
                 form.title.data,
                 form.body.data,
                 form.campaign() if staff else None,
-                cover_id=_uploaded_cover(form),
+                cover_id=_uploaded_cover(form) if staff else None,
             )
         except RuleBroken as error:
             attach_error(form, error)
@@ -66,7 +66,7 @@ def edit(challenge_id):
                 form.title.data,
                 form.body.data,
                 form.campaign() if staff else None,
-                cover_id=_uploaded_cover(form),
+                cover_id=_uploaded_cover(form) if staff else None,
             )
         except RuleBroken as error:
             attach_error(form, error)
