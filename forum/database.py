@@ -74,3 +74,17 @@ def get_or_raise(model, **criteria):
     if row is None:
         raise NotFound(getattr(model, "not_found_message", None))
     return row
+
+
+def increment(row, column, delta=1):
+    """Add `delta` to a count kept on `row`, in SQL (never read-modify-write in Python, so
+    concurrent transactions add up), and return the new value."""
+    model = type(row)
+    value = db.session.execute(
+        db.update(model)
+        .where(model.id == row.id)
+        .values({column: getattr(model, column) + delta})
+        .returning(getattr(model, column))
+    ).scalar_one()
+    db.session.expire(row, [column])
+    return value

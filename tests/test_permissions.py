@@ -76,7 +76,7 @@ def _sample_content(community, users):
     comment = add_comment(author, challenge, "Would it clog?", solution=solution)
     from forum.solutions import follows
 
-    follows.follow(users["fan"], solution)
+    follows.set_following(users["fan"], solution, True)
     add_comment(author, challenge, "Tested it: it does not.", solution=solution)
     from forum.extensions import db
     from forum.notifications.models import Notification

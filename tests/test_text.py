@@ -8,8 +8,8 @@ come out with no script, no handler and no unsafe URL, parsed the way a browser 
 import itertools
 import re
 
+import html5lib
 import pytest
-from bleach._vendor import html5lib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -19,6 +19,7 @@ from forum.permissions import can_edit_challenge, can_post_problem, can_run_camp
 from forum.solutions import follows
 from forum.solutions.models import Solution, Vote
 from forum.solutions.ranking import hot_score
+from forum.validation import checked_text
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -153,19 +154,9 @@ def _sort_keys(sort):
 
 
 def _apply_text(challenge, title, body):
-    title = (title or "").strip()
-    body = body or ""
-    if not title:
-        raise RuleBroken(_l("A title is required."), field="title")
-    if len(title) > TITLE_MAX:
-        raise RuleBroken(_l("Use at most %(n)d characters.", n=TITLE_MAX), field="title")
-    if not body.strip():
-        raise RuleBroken(_l("Describe the problem."), field="body")
-    if len(body) > BODY_MAX:
-        raise RuleBroken(_l("Use at most %(n)d characters.", n=BODY_MAX), field="body")
-    challenge.title = title
-    challenge.body = body
-    challenge.body_html = text.render(body)
+    challenge.title = checked_text(title, "title", TITLE_MAX, _l("A title is required."))
+    challenge.body = checked_text(body, "body", BODY_MAX, _l("Describe the problem."), strip=False)
+    challenge.body_html = text.render(challenge.body)
 
 
 def _apply_campaign(challenge, campaign):
@@ -175,9 +166,7 @@ def _apply_campaign(challenge, campaign):
             raise RuleBroken(_l("Use a number from 1 to 10,000."), field=name)
     if campaign.submission_ends and campaign.voting_ends and campaign.voting_ends <= campaign.submission_ends:
         raise RuleBroken(_l("Voting must end after submissions close."), field="voting_ends")
-    reward = (campaign.reward or "").strip() or None
-    if reward and len(reward) > REWARD_MAX:
-        raise RuleBroken(_l("Use at most %(n)d characters.", n=REWARD_MAX), field="reward")
+    reward = checked_text(campaign.reward, "reward", REWARD_MAX) or None
     challenge.is_campaign = True
     challenge.submission_ends = campaign.submission_ends
     challenge.voting_ends = campaign.voting_ends

@@ -124,10 +124,7 @@ def phase(challenge_id):
 @limit_writes("RATELIMIT_ACTION")
 def follow(challenge_id):
     challenge = services.get_challenge(challenge_id)
-    if request.form.get("action") == "unfollow":
-        follows.unfollow(current_user, challenge)
-    else:
-        follows.follow(current_user, challenge)
+    follows.set_following(current_user, challenge, request.form.get("action") != "unfollow")
     return back(url_for("challenges.detail", challenge_id=challenge.id))
 
 

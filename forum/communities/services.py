@@ -13,6 +13,7 @@ from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.moderation.services import record_action
 from forum.permissions import can_administer, can_edit_community, require
+from forum.validation import checked_text
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 NAME_MAX = 80
@@ -108,16 +109,8 @@ def staff_of(community):
 
 
 def _apply_details(community, name, description):
-    name = (name or "").strip()
-    description = description or ""
-    if not name:
-        raise RuleBroken(_l("A name is required."), field="name")
-    if len(name) > NAME_MAX:
-        raise RuleBroken(_l("Use at most %(n)d characters.", n=NAME_MAX), field="name")
-    if len(description) > DESCRIPTION_MAX:
-        raise RuleBroken(_l("Use at most %(n)d characters.", n=DESCRIPTION_MAX), field="description")
-    community.name = name
-    community.description = description
+    community.name = checked_text(name, "name", NAME_MAX, _l("A name is required."))
+    community.description = checked_text(description, "description", DESCRIPTION_MAX, strip=False)
     community.description_html = text.render(description)
 
 

@@ -6,15 +6,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from forum import text
-from forum.challenges.models import Challenge
 from forum.clock import utcnow
-from forum.database import get_or_raise
+from forum.database import get_or_raise, increment
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.notifications.services import notify
 from forum.permissions import can_delete_comment, can_edit_comment, comment_refusal, require
 from forum.solutions import follows
 from forum.solutions.models import Comment, Solution
+from forum.validation import checked_text
 
 BODY_MAX = 5_000
 
@@ -98,24 +98,8 @@ def delete_comment(actor, comment):
 
 
 def _checked(body):
-    body = body or ""
-    if not body.strip():
-        raise RuleBroken(_l("Write something first."), field="body")
-    if len(body) > BODY_MAX:
-        raise RuleBroken(_l("Use at most %(n)d characters.", n=BODY_MAX), field="body")
-    return body
+    return checked_text(body, "body", BODY_MAX, _l("Write something first."), strip=False)
 
 
 def _count(challenge, solution, delta):
-    if solution is not None:
-        db.session.execute(
-            db.update(Solution).where(Solution.id == solution.id).values(comment_count=Solution.comment_count + delta)
-        )
-        db.session.expire(solution, ["comment_count"])
-    else:
-        db.session.execute(
-            db.update(Challenge)
-            .where(Challenge.id == challenge.id)
-            .values(comment_count=Challenge.comment_count + delta)
-        )
-        db.session.expire(challenge, ["comment_count"])
+    increment(solution if solution is not None else challenge, "comment_count", delta)

@@ -1,8 +1,8 @@
 """Following challenges and solutions: who hears about what."""
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from forum.database import increment
 from forum.extensions import db
 from forum.solutions.models import Follow
 
@@ -29,7 +29,7 @@ def add_follow(user, obj):
             db.session.add(Follow(user_id=user.id, target_type=target_type, target_id=target_id))
     except IntegrityError:  # a concurrent request followed first
         return False
-    _change_count(obj, +1)
+    increment(obj, "follower_count")
     return True
 
 
@@ -39,17 +39,16 @@ def remove_follow(user, obj):
         db.delete(Follow).filter_by(user_id=user.id, target_type=target_type, target_id=target_id)
     ).rowcount
     if deleted:
-        _change_count(obj, -deleted)
+        increment(obj, "follower_count", -deleted)
     return bool(deleted)
 
 
-def follow(user, obj):
-    add_follow(user, obj)
-    db.session.commit()
-
-
-def unfollow(user, obj):
-    remove_follow(user, obj)
+def set_following(user, obj, following):
+    """Follow or stop following; asking twice for the same is harmless."""
+    if following:
+        add_follow(user, obj)
+    else:
+        remove_follow(user, obj)
     db.session.commit()
 
 
@@ -57,9 +56,3 @@ def follower_ids(*objs):
     """Ids of everyone following any of `objs`."""
     conditions = [db.and_(Follow.target_type == t, Follow.target_id == i) for t, i in map(_target, objs)]
     return set(db.session.execute(db.select(Follow.user_id).where(db.or_(*conditions))).scalars())
-
-
-def _change_count(obj, delta):
-    model = type(obj)
-    db.session.execute(update(model).where(model.id == obj.id).values(follower_count=model.follower_count + delta))
-    db.session.expire(obj, ["follower_count"])

@@ -7,9 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum import text
-from forum.challenges.models import Challenge
 from forum.clock import utcnow
-from forum.database import get_or_raise
+from forum.database import get_or_raise, increment
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.media import services as media
@@ -20,6 +19,7 @@ from forum.permissions import can_edit_solution, require, submission_refusal
 from forum.solutions import follows
 from forum.solutions.models import STATUSES, Solution, SolutionRevision, Tag
 from forum.solutions.ranking import hot_score
+from forum.validation import checked_text
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -61,9 +61,7 @@ def submit_solution(actor, challenge, title, body, tags="", image_ids=()):
     db.session.add(solution)
     db.session.flush()
     media.attach_images(actor, solution, _image_ids(image_ids))
-    db.session.execute(
-        db.update(Challenge).where(Challenge.id == challenge.id).values(solution_count=Challenge.solution_count + 1)
-    )
+    increment(challenge, "solution_count")
     follows.add_follow(actor, solution)
     notify(follows.follower_ids(challenge), "solution", actor=actor, challenge=challenge, solution=solution)
     db.session.commit()
@@ -102,16 +100,8 @@ def parse_tags(raw):
 
 
 def _apply(solution, title, body, tags):
-    title = (title or "").strip()
-    body = body or ""
-    if not title:
-        raise RuleBroken(_l("A title is required."), field="title")
-    if len(title) > TITLE_MAX:
-        raise RuleBroken(_l("Use at most %(n)d characters.", n=TITLE_MAX), field="title")
-    if not body.strip():
-        raise RuleBroken(_l("Describe your solution."), field="body")
-    if len(body) > BODY_MAX:
-        raise RuleBroken(_l("Use at most %(n)d characters.", n=BODY_MAX), field="body")
+    title = checked_text(title, "title", TITLE_MAX, _l("A title is required."))
+    body = checked_text(body, "body", BODY_MAX, _l("Describe your solution."), strip=False)
     names = parse_tags(tags)
     if len(names) > TAGS_MAX:
         raise RuleBroken(_l("Use at most %(n)d tags.", n=TAGS_MAX), field="tags")

@@ -117,10 +117,7 @@ def vote(solution_id):
 @limit_writes("RATELIMIT_ACTION")
 def follow(solution_id):
     solution = services.get_solution(solution_id)
-    if request.form.get("action") == "unfollow":
-        follows.unfollow(current_user, solution)
-    else:
-        follows.follow(current_user, solution)
+    follows.set_following(current_user, solution, request.form.get("action") != "unfollow")
     return back(url_for("solutions.detail", solution_id=solution.id))
 
 

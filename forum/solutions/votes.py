@@ -4,14 +4,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from forum.accounts.models import User
-from forum.challenges.models import Challenge
 from forum.clock import utcnow
+from forum.database import increment
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.notifications.services import notify
 from forum.permissions import vote_refusal
 from forum.solutions import follows
-from forum.solutions.models import Solution, Vote
+from forum.solutions.models import Vote
 from forum.solutions.ranking import hot_score
 
 
@@ -97,29 +97,12 @@ def _lock_voter(actor):
 
 
 def _change_counts(solution, challenge, delta):
-    """Move the counts in SQL (not read-modify-write in Python), so concurrent voters add up."""
-    votes = db.session.execute(
-        db.update(Solution)
-        .where(Solution.id == solution.id)
-        .values(vote_count=Solution.vote_count + delta)
-        .returning(Solution.vote_count)
-    ).scalar_one()
-    challenge_votes = db.session.execute(
-        db.update(Challenge)
-        .where(Challenge.id == challenge.id)
-        .values(vote_count=Challenge.vote_count + delta)
-        .returning(Challenge.vote_count)
-    ).scalar_one()
-    db.session.execute(
-        db.update(Solution).where(Solution.id == solution.id).values(hot=hot_score(votes, solution.created))
-    )
-    db.session.execute(
-        db.update(Challenge)
-        .where(Challenge.id == challenge.id)
-        .values(hot=hot_score(challenge_votes, challenge.created))
-    )
-    db.session.expire(solution, ["vote_count", "hot"])
-    db.session.expire(challenge, ["vote_count", "hot"])
+    """Move both vote counts and re-score both rows for the hot sort; returns the solution's votes."""
+    votes = increment(solution, "vote_count", delta)
+    for row, count in ((solution, votes), (challenge, increment(challenge, "vote_count", delta))):
+        model = type(row)
+        db.session.execute(db.update(model).where(model.id == row.id).values(hot=hot_score(count, row.created)))
+        db.session.expire(row, ["hot"])
     return votes
 
 
