@@ -14,6 +14,7 @@ from forum.extensions import csrf, limiter, login_manager
 from forum.main.views import bp as main_bp
 from forum.media.views import bp as media_bp
 from forum.notifications.views import bp as notifications_bp
+from forum.review.views import bp as review_bp
 from forum.solutions import comment_views  # noqa: F401  (adds the comment routes to the solutions blueprint)
 from forum.solutions.views import bp as solutions_bp
 
@@ -25,6 +26,7 @@ BLUEPRINTS = (
     challenges_bp,
     solutions_bp,
     notifications_bp,
+    review_bp,
     media_bp,
     admin_bp,
 )

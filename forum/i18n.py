@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from forum.challenges.models import PHASE_LABELS
 from forum.extensions import babel
+from forum.solutions.models import STATUS_LABELS
 
 
 def init_app(app):
@@ -69,6 +70,7 @@ def _language_context():
         "language_short_names": current_app.config["LANGUAGE_SHORT_NAMES"],
         "html_lang": html_lang,
         "phase_labels": PHASE_LABELS,
+        "status_labels": STATUS_LABELS,
         "current_locale": lambda: str(get_locale()),
     }
 

@@ -6,6 +6,7 @@ from forum.communities.models import Community, CommunityRole
 from forum.media.models import Image
 from forum.moderation.models import AuditEntry
 from forum.notifications.models import Notification
+from forum.review.models import StatusChange
 from forum.solutions.models import Comment, Follow, Solution, SolutionRevision, Tag, Vote
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Notification",
     "Solution",
     "SolutionRevision",
+    "StatusChange",
     "Tag",
     "User",
     "Vote",

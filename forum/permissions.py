@@ -93,6 +93,11 @@ def can_edit_solution(user, solution):
     return _is_author(user, solution) and solution.challenge.current_phase() in VOTING_PHASES
 
 
+def can_answer(user, solution):
+    """Give a solution a status, shortlist, decline or promote it: the community's staff."""
+    return is_staff(user, solution.challenge.community)
+
+
 def can_see_history(user, solution):
     return is_staff(user, solution.challenge.community)
 

@@ -39,6 +39,7 @@ ACCESS = {
     "solutions.comment_on_challenge": "member",
     "solutions.comment_on_solution": "member",
     "solutions.edit_comment": "author",
+    "review.change_status": "staff",
     "solutions.delete_comment": "staff",
     "notifications.index": "member",
     "notifications.open_one": "own",

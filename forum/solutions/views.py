@@ -9,7 +9,9 @@ from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
 from forum.media import services as media
-from forum.permissions import can_edit_solution, can_see_history, require, submission_refusal
+from forum.permissions import can_answer, can_edit_solution, can_see_history, require, submission_refusal
+from forum.review import status
+from forum.review.forms import StatusForm
 from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, services, votes
 from forum.solutions.forms import CommentForm, SolutionForm
@@ -77,6 +79,8 @@ def detail(solution_id):
         thread=comments.thread(challenge, solution),
         comment_form=CommentForm(),
         action_form=ConfirmForm(),
+        trail=status.trail(solution),
+        status_form=StatusForm.for_solution(solution) if can_answer(current_user, solution) else None,
     )
 
 

@@ -1,0 +1,79 @@
+"""The status of an idea: staff move it, with a public note, and everyone with a stake hears."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from forum import text
+from forum.errors import RuleBroken
+from forum.extensions import db
+from forum.moderation.services import record_action
+from forum.notifications.services import notify
+from forum.permissions import can_answer, require
+from forum.review.models import StatusChange
+from forum.solutions import follows
+from forum.solutions.models import STATUSES
+from forum.solutions.votes import voter_ids
+from forum.validation import checked_text
+
+NOTE_MAX = 2000
+# Where staff may move a solution from each status; "merged" comes only from a merge.
+TRANSITIONS = {
+    "open": {"shortlisted", "declined"},
+    "shortlisted": {"open", "prototyping", "declined"},
+    "prototyping": {"prototyped", "shortlisted"},
+    "prototyped": set(),
+    "declined": {"open"},
+    "merged": set(),
+}
+
+
+def allowed_statuses(solution):
+    return [status for status in STATUSES if status in TRANSITIONS[solution.status]]
+
+
+def change_status(actor, solution, status, note=""):
+    """Move a solution to `status` with a public note (required to decline) and tell its author,
+    voters and followers, each once. Raises Forbidden or RuleBroken."""
+    require(can_answer(actor, solution))
+    if status not in TRANSITIONS.get(solution.status, ()):
+        raise RuleBroken(_l("A solution cannot move from this status to that one."), field="status")
+    note = checked_text(
+        note, "note", NOTE_MAX, _l("Tell the author and the voters why.") if status == "declined" else None
+    )
+    record_status(actor, solution, status, note)
+    db.session.commit()
+
+
+def record_status(actor, solution, status, note):
+    """Write the step, the audit entry and the notifications in the caller's transaction."""
+    change = StatusChange(
+        solution_id=solution.id,
+        actor_id=actor.id if actor is not None else None,
+        from_status=solution.status,
+        to_status=status,
+        note=note,
+        note_html=text.render(note),
+    )
+    db.session.add(change)
+    record_action(
+        actor,
+        "solution.status",
+        solution,
+        community=solution.challenge.community,
+        before={"status": solution.status},
+        after={"status": status, "note": note},
+    )
+    solution.status = status
+    stake = voter_ids(solution) | follows.follower_ids(solution) | {solution.author_id}
+    notify(stake, "status", actor=actor, challenge=solution.challenge, solution=solution, detail=status)
+    return change
+
+
+def trail(solution):
+    stmt = (
+        db.select(StatusChange)
+        .where(StatusChange.solution_id == solution.id)
+        .options(joinedload(StatusChange.actor))
+        .order_by(StatusChange.id)
+    )
+    return db.session.execute(stmt).scalars().all()
