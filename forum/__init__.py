@@ -13,6 +13,7 @@ from forum.communities.views import bp as communities_bp
 from forum.extensions import csrf, limiter, login_manager
 from forum.main.views import bp as main_bp
 from forum.media.views import bp as media_bp
+from forum.moderation.views import bp as moderation_bp
 from forum.notifications.views import bp as notifications_bp
 from forum.review.views import bp as review_bp
 from forum.solutions import comment_views  # noqa: F401  (adds the comment routes to the solutions blueprint)
@@ -27,6 +28,7 @@ BLUEPRINTS = (
     solutions_bp,
     notifications_bp,
     review_bp,
+    moderation_bp,
     media_bp,
     admin_bp,
 )

@@ -46,6 +46,7 @@ RATELIMIT_REGISTER = "5 per hour"
 RATELIMIT_POST = "10 per minute;200 per day"
 RATELIMIT_VOTE = "60 per minute"
 RATELIMIT_ACTION = "60 per minute"
+RATELIMIT_FLAG = "10 per minute;50 per day"
 
 # One INFO line per request (method, path, status, milliseconds).
 LOG_REQUESTS = True

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from forum.challenges.models import PHASE_LABELS
 from forum.extensions import babel
+from forum.moderation.models import FLAG_REASONS
 from forum.solutions.models import STATUS_LABELS
 
 
@@ -71,6 +72,7 @@ def _language_context():
         "html_lang": html_lang,
         "phase_labels": PHASE_LABELS,
         "status_labels": STATUS_LABELS,
+        "flag_reasons": FLAG_REASONS,
         "current_locale": lambda: str(get_locale()),
     }
 

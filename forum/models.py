@@ -4,7 +4,7 @@ from forum.accounts.models import User
 from forum.challenges.models import Challenge
 from forum.communities.models import Community, CommunityRole
 from forum.media.models import Image
-from forum.moderation.models import AuditEntry
+from forum.moderation.models import AuditEntry, Flag
 from forum.notifications.models import Notification
 from forum.review.models import StatusChange
 from forum.solutions.models import Comment, Follow, Solution, SolutionRevision, Tag, Vote
@@ -15,6 +15,7 @@ __all__ = [
     "Comment",
     "Community",
     "CommunityRole",
+    "Flag",
     "Follow",
     "Image",
     "Notification",

@@ -46,8 +46,40 @@ def can_edit_community(user, community):
     return is_admin(user)
 
 
+def suspension_refusal(user):
+    """Suspended members can read but not write."""
+    until = getattr(user, "suspended_until", None)
+    if until is not None and until > utcnow():
+        return _l("Your account is suspended until %(date)s.", date=until.strftime("%Y-%m-%d %H:%M UTC"))
+    return None
+
+
+def community_of(obj):
+    """The community a challenge, solution or comment belongs to."""
+    return obj.community if hasattr(obj, "community") else obj.challenge.community
+
+
+def can_see(user, obj):
+    """Hidden and pending content is seen by the community's staff and its author only."""
+    if getattr(obj, "visibility", "public") == "public":
+        return True
+    return _is_author(user, obj) or is_staff(user, community_of(obj))
+
+
+def visible_to(model, user):
+    """SQL condition for the rows of `model` a non-staff user may see: public ones and their own."""
+    if is_member(user):
+        return (model.visibility == "public") | (model.author_id == user.id)
+    return model.visibility == "public"
+
+
+def can_moderate(user, community):
+    """Work the flag queue, hide, restore, lock, approve, suspend: the community's staff."""
+    return is_staff(user, community)
+
+
 def can_post_problem(user, community):
-    return is_member(user)
+    return is_member(user) and suspension_refusal(user) is None
 
 
 def can_run_campaign(user, community):
@@ -58,12 +90,14 @@ def can_run_campaign(user, community):
 def can_edit_challenge(user, challenge):
     if is_staff(user, challenge.community):
         return True
-    return _is_author(user, challenge) and challenge.current_phase() in SUBMISSION_PHASES
+    return _is_writing_author(user, challenge) and challenge.current_phase() in SUBMISSION_PHASES
 
 
 def submission_refusal(user, challenge):
     if not is_member(user):
         return _l("Log in to submit a solution.")
+    if suspension_refusal(user):
+        return suspension_refusal(user)
     if challenge.current_phase() not in SUBMISSION_PHASES:
         return _l("This challenge no longer accepts solutions.")
     return None
@@ -76,6 +110,8 @@ def can_submit_solution(user, challenge):
 def vote_refusal(user, solution):
     if not is_member(user):
         return _l("Log in to vote.")
+    if suspension_refusal(user):
+        return suspension_refusal(user)
     if solution.author_id == user.id:
         return _l("You cannot vote for your own solution.")
     if solution.challenge.current_phase() not in VOTING_PHASES:
@@ -90,7 +126,7 @@ def can_vote(user, solution):
 def can_edit_solution(user, solution):
     if is_staff(user, solution.challenge.community):
         return True
-    return _is_author(user, solution) and solution.challenge.current_phase() in VOTING_PHASES
+    return _is_writing_author(user, solution) and solution.challenge.current_phase() in VOTING_PHASES
 
 
 def can_answer(user, solution):
@@ -102,21 +138,39 @@ def can_see_history(user, solution):
     return is_staff(user, solution.challenge.community)
 
 
-def comment_refusal(user, challenge):
+def comment_refusal(user, challenge, solution=None):
     if not is_member(user):
         return _l("Log in to comment.")
+    if suspension_refusal(user):
+        return suspension_refusal(user)
     if challenge.current_phase() == "closed":
         return _l("This challenge is closed.")
+    if challenge.locked or (solution is not None and solution.locked):
+        return _l("Staff have locked this discussion.")
     return None
 
 
-def can_comment(user, challenge):
-    return comment_refusal(user, challenge) is None
+def can_comment(user, challenge, solution=None):
+    return comment_refusal(user, challenge, solution) is None
+
+
+def flag_refusal(user, obj):
+    if not is_member(user):
+        return _l("Log in to report content.")
+    if suspension_refusal(user):
+        return suspension_refusal(user)
+    if _is_author(user, obj):
+        return _l("You cannot report what you wrote.")
+    return None
 
 
 def can_edit_comment(user, comment, now=None):
-    """Authors may fix a comment for 15 minutes after posting it."""
-    if comment.deleted or not _is_author(user, comment):
+    """Authors may fix a comment for 15 minutes after posting it; staff may edit it (recorded)."""
+    if comment.deleted:
+        return False
+    if is_staff(user, comment.challenge.community):
+        return True
+    if not _is_writing_author(user, comment):
         return False
     return (now or utcnow()) - comment.created <= COMMENT_EDIT_WINDOW
 
@@ -131,6 +185,10 @@ def _is_author(user, obj):
     return is_member(user) and obj.author_id == user.id
 
 
+def _is_writing_author(user, obj):
+    return _is_author(user, obj) and suspension_refusal(user) is None
+
+
 def require(allowed, message=None):
     """Raise Forbidden unless `allowed` is true."""
     if not allowed:
@@ -142,6 +200,6 @@ def init_app(app):
     exposed = {
         name: value
         for name, value in globals().items()
-        if callable(value) and (name.startswith(("can_", "is_")) or name.endswith("_refusal"))
+        if callable(value) and (name.startswith(("can_", "is_")) or name.endswith("_refusal") or name == "community_of")
     }
     app.jinja_env.globals.update(exposed)

@@ -38,8 +38,13 @@ ACCESS = {
     "solutions.follow": "member",
     "solutions.comment_on_challenge": "member",
     "solutions.comment_on_solution": "member",
-    "solutions.edit_comment": "author",
+    "solutions.edit_comment": "staff",
     "review.change_status": "staff",
+    "moderation.report": "member",
+    "moderation.queue": "staff",
+    "moderation.settings": "staff",
+    "moderation.act": "staff",
+    "moderation.suspend": "staff",
     "solutions.delete_comment": "staff",
     "notifications.index": "member",
     "notifications.open_one": "own",
@@ -56,7 +61,8 @@ ACCESS = {
     "admin.revoke_role": "admin",
     "admin.audit": "admin",
 }
-ROLES = ("visitor", "fan", "staff", "product", "admin")
+# outsider: staff of another community, who must get nothing more here than a fan.
+ROLES = ("visitor", "fan", "outsider", "staff", "product", "admin")
 
 
 def test_every_route_has_an_access_rule(app):
@@ -93,6 +99,9 @@ def _requests(app, community, users):
     samples = {
         **_sample_content(community, users),
         "name": "missing.png",
+        "kind": "solution",
+        "target_id": None,
+        "action": "lock",
         "slug": community.slug,
         "user_id": users["fan"].id,
         "grant_id": grant.id,
@@ -102,6 +111,7 @@ def _requests(app, community, users):
     }
     # Logging out ends the session, so it goes last.
     rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "accounts.logout")
+    samples["target_id"] = samples["solution_id"]
     for rule in rules:
         url = rule.build({name: samples[name] for name in rule.arguments})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -110,6 +120,9 @@ def _requests(app, community, users):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(app, community, users, login, role):
+    if role == "outsider":
+        other = factories.community(slug="other-place", name="Other place")
+        users["outsider"] = factories.user("outsider", community_roles={other: "staff"})
     client = app.test_client() if role == "visitor" else login(users[role])
     for endpoint, method, url in _requests(app, community, users):
         access = ACCESS[endpoint]

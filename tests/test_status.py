@@ -65,5 +65,7 @@ def test_only_staff_of_the_community_answer(app, solution, users, login):
     for actor in (users["fan"], users["product"], outsider):
         with pytest.raises(Forbidden):
             status.change_status(actor, solution, "shortlisted")
-    assert login(users["fan"]).post(f"/solutions/{solution.id}/status", data={"status": "shortlisted"}).status_code == 403
+    assert (
+        login(users["fan"]).post(f"/solutions/{solution.id}/status", data={"status": "shortlisted"}).status_code == 403
+    )
     assert "Change status" not in login(users["fan"]).get(f"/solutions/{solution.id}").get_data(as_text=True)

@@ -35,6 +35,10 @@ class User(UserMixin, db.Model):
     created: Mapped[datetime] = mapped_column(default=utcnow)
     # Kept on the row for the badge in the header, changed with the notifications it counts.
     unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Suspended users can read but not write until then.
+    suspended_until: Mapped[datetime | None]
+    # Set when staff first approve a post of this account (or it needed no approval).
+    trusted: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     community_roles = relationship("CommunityRole", back_populates="user", cascade="all, delete-orphan")
 

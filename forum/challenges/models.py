@@ -50,6 +50,10 @@ class Challenge(db.Model):
     comment_count: Mapped[int] = mapped_column(default=0)
     follower_count: Mapped[int] = mapped_column(default=0)
     hot: Mapped[float] = mapped_column(default=0.0)
+    # public, hidden (by staff or by flags) or pending (a new account's post awaiting approval).
+    visibility: Mapped[str] = mapped_column(String(8), default="public", server_default="public")
+    # Locked: no new comments.
+    locked: Mapped[bool] = mapped_column(default=False, server_default="0")
     created: Mapped[datetime] = mapped_column(default=utcnow)
     updated: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -9,13 +9,21 @@ from forum import text
 from forum.challenges.models import PHASES, Challenge
 from forum.clock import utcnow
 from forum.database import get_or_raise
-from forum.errors import RuleBroken
+from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
 from forum.media import services as media
-from forum.moderation.services import record_action
+from forum.moderation.services import initial_visibility, record_action
 from forum.notifications.services import notify
 from forum.paging import keyset_page
-from forum.permissions import can_edit_challenge, can_post_problem, can_run_campaign, require
+from forum.permissions import (
+    can_edit_challenge,
+    can_post_problem,
+    can_run_campaign,
+    can_see,
+    is_staff,
+    require,
+    visible_to,
+)
 from forum.solutions import follows
 from forum.solutions.models import Solution, Vote
 from forum.solutions.ranking import hot_score
@@ -44,9 +52,20 @@ def get_challenge(challenge_id):
     return get_or_raise(Challenge, id=challenge_id)
 
 
-def list_challenges(community, sort="hot", cursor=None):
-    """A page of the community's challenges; raises RuleBroken for an unknown sort or cursor."""
+def get_challenge_for(viewer, challenge_id):
+    """The challenge if the viewer may see it; hidden ones are NotFound to others."""
+    challenge = get_challenge(challenge_id)
+    if not can_see(viewer, challenge):
+        raise NotFound(Challenge.not_found_message)
+    return challenge
+
+
+def list_challenges(community, sort="hot", cursor=None, viewer=None):
+    """A page of the community's challenges the viewer may see; raises RuleBroken for an
+    unknown sort or cursor."""
     stmt = db.select(Challenge).where(Challenge.community_id == community.id)
+    if not is_staff(viewer, community):
+        stmt = stmt.where(visible_to(Challenge, viewer))
     return keyset_page(stmt.options(db.joinedload(Challenge.author)), _sort_keys(sort), cursor, PAGE_SIZE)
 
 
@@ -54,7 +73,7 @@ def trending_challenges(limit=6):
     stmt = (
         db.select(Challenge)
         .options(db.joinedload(Challenge.community))
-        .where(Challenge.phase != "closed")
+        .where(Challenge.phase != "closed", Challenge.visibility == "public")
         .order_by(Challenge.hot.desc(), Challenge.id.desc())
         .limit(limit)
     )
@@ -66,7 +85,9 @@ def post_challenge(actor, community, title, body, campaign=None, cover_id=None):
     require(can_post_problem(actor, community))
     if campaign is not None:
         require(can_run_campaign(actor, community), _l("Only staff can run campaigns."))
-    challenge = Challenge(community=community, author=actor, phase="submission")
+    challenge = Challenge(
+        community=community, author=actor, phase="submission", visibility=initial_visibility(actor, community)
+    )
     _apply_text(challenge, title, body)
     if campaign is not None:
         _apply_campaign(challenge, campaign)
@@ -93,7 +114,7 @@ def update_challenge(actor, challenge, title, body, campaign=None, cover_id=None
         _apply_campaign(challenge, campaign)
     if cover_id:
         media.attach_cover(actor, challenge, cover_id)
-    if can_run_campaign(actor, challenge.community):
+    if can_run_campaign(actor, challenge.community) or actor.id != challenge.author_id:
         record_action(
             actor,
             "challenge.update",

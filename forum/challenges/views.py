@@ -52,7 +52,7 @@ def new(slug):
 @keeps_input_on_csrf_failure
 @login_required
 def edit(challenge_id):
-    challenge = services.get_challenge(challenge_id)
+    challenge = services.get_challenge_for(current_user, challenge_id)
     require(can_edit_challenge(current_user, challenge))
     staff = can_run_campaign(current_user, challenge.community)
     form = ChallengeForm(obj=challenge)
@@ -81,12 +81,12 @@ def edit(challenge_id):
 
 @bp.route("/challenges/<int:challenge_id>")
 def detail(challenge_id):
-    challenge = services.get_challenge(challenge_id)
+    challenge = services.get_challenge_for(current_user, challenge_id)
     sort = request.args.get("sort", "hot")
     if sort not in services.SORTS:
         abort(404)
     try:
-        page = solutions.list_solutions(challenge, sort, request.args.get("cursor"))
+        page = solutions.list_solutions(challenge, sort, request.args.get("cursor"), viewer=current_user)
     except RuleBroken:
         abort(404)
     return render_template(
@@ -97,7 +97,7 @@ def detail(challenge_id):
         voted=votes.voted_ids(current_user, [s.id for s in page.items]),
         budget_used=votes.budget_used(current_user, challenge) if current_user.is_authenticated else 0,
         following=follows.is_following(current_user, challenge),
-        thread=comments.thread(challenge),
+        thread=comments.thread(challenge, viewer=current_user),
         comment_form=CommentForm(),
         phase_form=PhaseForm(phase=challenge.current_phase()),
         action_form=ConfirmForm(),
@@ -107,7 +107,7 @@ def detail(challenge_id):
 @bp.route("/challenges/<int:challenge_id>/phase", methods=["POST"])
 @login_required
 def phase(challenge_id):
-    challenge = services.get_challenge(challenge_id)
+    challenge = services.get_challenge_for(current_user, challenge_id)
     require(can_run_campaign(current_user, challenge.community))
     form = PhaseForm()
     if form.validate_on_submit():
@@ -123,7 +123,7 @@ def phase(challenge_id):
 @login_required
 @limit_writes("RATELIMIT_ACTION")
 def follow(challenge_id):
-    challenge = services.get_challenge(challenge_id)
+    challenge = services.get_challenge_for(current_user, challenge_id)
     follows.set_following(current_user, challenge, request.form.get("action") != "unfollow")
     return back(url_for("challenges.detail", challenge_id=challenge.id))
 

@@ -21,6 +21,10 @@ class Community(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     # Rendered once on write by forum.text; pages never re-render.
     description_html: Mapped[str] = mapped_column(Text, default="")
+    # Moderation settings: flags from this many fans hide content at once; new accounts' first
+    # posts wait for staff approval.
+    flag_threshold: Mapped[int] = mapped_column(default=3, server_default="3")
+    hold_first_posts: Mapped[bool] = mapped_column(default=False, server_default="0")
     created: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

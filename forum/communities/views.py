@@ -1,6 +1,7 @@
 """Community pages: the list and one community."""
 
 from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
 from forum.challenges.services import SORTS, list_challenges
 from forum.communities import services
@@ -21,7 +22,7 @@ def detail(slug):
     if sort not in SORTS:
         abort(404)
     try:
-        page = list_challenges(community, sort, request.args.get("cursor"))
+        page = list_challenges(community, sort, request.args.get("cursor"), viewer=current_user)
     except RuleBroken:
         abort(404)
     return render_template(

@@ -1,8 +1,9 @@
-"""The audit log: who did what to which object, when, with the values before and after."""
+"""Flags fans raise, and the audit log: who did what to which object, when, before and after."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
@@ -23,3 +24,36 @@ class AuditEntry(db.Model):
 
     actor = relationship("User")
     community = relationship("Community")
+
+
+FLAG_REASONS = {
+    "spam": _l("Spam or advertising"),
+    "abuse": _l("Harassment or abuse"),
+    "off_topic": _l("Off topic"),
+    "duplicate": _l("Duplicate of another idea"),
+    "other": _l("Something else"),
+}
+
+
+class Flag(db.Model):
+    """One fan's report of a challenge, solution or comment; open until staff resolve it."""
+
+    __table_args__ = (
+        UniqueConstraint("reporter_id", "target_type", "target_id"),
+        Index("ix_flag_queue", "community_id", "resolved", "id"),
+        Index("ix_flag_target", "target_type", "target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    target_type: Mapped[str] = mapped_column(String(16))  # challenge, solution or comment
+    target_id: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved: Mapped[datetime | None]
+    # dismissed or hidden
+    resolution: Mapped[str | None] = mapped_column(String(16))
+
+    reporter = relationship("User")

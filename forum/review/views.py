@@ -19,7 +19,7 @@ bp = Blueprint("review", __name__)
 @keeps_input_on_csrf_failure
 @login_required
 def change_status(solution_id):
-    solution = solutions.get_solution(solution_id)
+    solution = solutions.get_solution_for(current_user, solution_id)
     require(can_answer(current_user, solution))
     form = StatusForm.for_solution(solution)
     if form.validate_on_submit():

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum.challenges.services import get_challenge
+from forum.challenges.services import get_challenge_for
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
@@ -21,7 +21,7 @@ from forum.views import clear_draft
 @login_required
 @limit_writes("RATELIMIT_POST")
 def comment_on_challenge(challenge_id):
-    challenge = get_challenge(challenge_id)
+    challenge = get_challenge_for(current_user, challenge_id)
     return _post(challenge, None, url_for("challenges.detail", challenge_id=challenge.id))
 
 
@@ -30,7 +30,7 @@ def comment_on_challenge(challenge_id):
 @login_required
 @limit_writes("RATELIMIT_POST")
 def comment_on_solution(solution_id):
-    solution = services.get_solution(solution_id)
+    solution = services.get_solution_for(current_user, solution_id)
     return _post(solution.challenge, solution, url_for("solutions.detail", solution_id=solution.id))
 
 
@@ -38,7 +38,7 @@ def comment_on_solution(solution_id):
 @keeps_input_on_csrf_failure
 @login_required
 def edit_comment(comment_id):
-    comment = comments.get_comment(comment_id)
+    comment = comments.get_comment_for(current_user, comment_id)
     require(can_edit_comment(current_user, comment), _("This comment can no longer be edited."))
     form = CommentEditForm(obj=comment)
     if form.validate_on_submit():
@@ -55,7 +55,7 @@ def edit_comment(comment_id):
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
 @login_required
 def delete_comment(comment_id):
-    comment = comments.get_comment(comment_id)
+    comment = comments.get_comment_for(current_user, comment_id)
     require(can_delete_comment(current_user, comment))
     if ConfirmForm().validate_on_submit():
         comments.delete_comment(current_user, comment)

@@ -8,10 +8,19 @@ from sqlalchemy.orm import joinedload
 from forum import text
 from forum.clock import utcnow
 from forum.database import get_or_raise, increment
-from forum.errors import RuleBroken
+from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
+from forum.moderation.services import initial_visibility, record_action
 from forum.notifications.services import notify
-from forum.permissions import can_delete_comment, can_edit_comment, comment_refusal, require
+from forum.permissions import (
+    can_delete_comment,
+    can_edit_comment,
+    can_see,
+    comment_refusal,
+    is_staff,
+    require,
+    visible_to,
+)
 from forum.solutions import follows
 from forum.solutions.models import Comment, Solution
 from forum.validation import checked_text
@@ -24,8 +33,18 @@ def get_comment(comment_id):
     return get_or_raise(Comment, id=comment_id)
 
 
-def thread(challenge, solution=None):
-    """Top-level comments, oldest first, each with its replies: [(comment, [reply, ...])]."""
+def get_comment_for(viewer, comment_id):
+    """The comment if the viewer may see it (and what it hangs on); else NotFound."""
+    comment = get_comment(comment_id)
+    hangs_on = [comment, comment.challenge] + ([comment.solution] if comment.solution_id else [])
+    if not all(can_see(viewer, obj) for obj in hangs_on):
+        raise NotFound(Comment.not_found_message)
+    return comment
+
+
+def thread(challenge, solution=None, viewer=None):
+    """Top-level comments the viewer may see, oldest first, each with its replies:
+    [(comment, [reply, ...])]."""
     stmt = (
         db.select(Comment)
         .where(Comment.challenge_id == challenge.id)
@@ -33,6 +52,8 @@ def thread(challenge, solution=None):
         .options(joinedload(Comment.author))
         .order_by(Comment.id)
     )
+    if not is_staff(viewer, challenge.community):
+        stmt = stmt.where(visible_to(Comment, viewer))
     comments = db.session.execute(stmt).scalars().all()
     replies = defaultdict(list)
     for comment in comments:
@@ -47,7 +68,7 @@ def add_comment(actor, challenge, body, solution=None, parent=None):
     Replies to a reply join the thread of its parent (one level). The solution's author, the
     parent's author and the followers hear of it. Raises RuleBroken.
     """
-    refusal = comment_refusal(actor, challenge)
+    refusal = comment_refusal(actor, challenge, solution)
     if refusal:
         raise RuleBroken(refusal)
     if parent is not None:
@@ -61,6 +82,7 @@ def add_comment(actor, challenge, body, solution=None, parent=None):
         parent_id=parent.id if parent is not None else None,
         author_id=actor.id,
         body=_checked(body),
+        visibility=initial_visibility(actor, challenge.community),
     )
     comment.body_html = text.render(comment.body)
     db.session.add(comment)
@@ -68,6 +90,9 @@ def add_comment(actor, challenge, body, solution=None, parent=None):
     _count(challenge, solution, +1)
     target = solution if solution is not None else challenge
     follows.add_follow(actor, target)
+    if comment.visibility != "public":
+        db.session.commit()
+        return comment
     replied_to = {parent.author_id} if parent is not None else set()
     if replied_to:
         notify(replied_to, "reply", actor=actor, challenge=challenge, solution=solution, comment=comment)
@@ -80,7 +105,17 @@ def add_comment(actor, challenge, body, solution=None, parent=None):
 def edit_comment(actor, comment, body):
     """Authors may edit for 15 minutes. Raises Forbidden or RuleBroken."""
     require(can_edit_comment(actor, comment), _l("This comment can no longer be edited."))
+    before = comment.body
     comment.body = _checked(body)
+    if actor.id != comment.author_id:
+        record_action(
+            actor,
+            "comment.edit",
+            comment,
+            community=comment.challenge.community,
+            before={"body": before},
+            after={"body": comment.body},
+        )
     comment.body_html = text.render(comment.body)
     comment.edited = utcnow()
     db.session.commit()

@@ -53,6 +53,10 @@ class Solution(db.Model):
     comment_count: Mapped[int] = mapped_column(default=0)
     follower_count: Mapped[int] = mapped_column(default=0)
     hot: Mapped[float] = mapped_column(default=0.0)
+    # public, hidden (by staff or by flags) or pending (a new account's post awaiting approval).
+    visibility: Mapped[str] = mapped_column(String(8), default="public", server_default="public")
+    # Locked: no new comments.
+    locked: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Set when the votes first reach the challenge's review threshold.
     review_requested: Mapped[datetime | None]
     created: Mapped[datetime] = mapped_column(default=utcnow)
@@ -113,6 +117,7 @@ class Comment(db.Model):
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     deleted: Mapped[bool] = mapped_column(default=False)
+    visibility: Mapped[str] = mapped_column(String(8), default="public", server_default="public")
     created: Mapped[datetime] = mapped_column(default=utcnow)
     edited: Mapped[datetime | None]
 

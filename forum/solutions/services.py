@@ -9,13 +9,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from forum import text
 from forum.clock import utcnow
 from forum.database import get_or_raise, increment
-from forum.errors import RuleBroken
+from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
 from forum.media import services as media
 from forum.media.services import IMAGES_MAX
+from forum.moderation.services import initial_visibility, record_action
 from forum.notifications.services import notify
 from forum.paging import keyset_page
-from forum.permissions import can_edit_solution, require, submission_refusal
+from forum.permissions import can_edit_solution, can_see, is_staff, require, submission_refusal, visible_to
 from forum.solutions import follows
 from forum.solutions.models import STATUSES, Solution, SolutionRevision, Tag
 from forum.solutions.ranking import hot_score
@@ -34,13 +35,24 @@ def get_solution(solution_id):
     return get_or_raise(Solution, id=solution_id)
 
 
-def list_solutions(challenge, sort="hot", cursor=None, status=None):
-    """A page of the challenge's solutions; raises RuleBroken for an unknown sort, status or cursor."""
+def get_solution_for(viewer, solution_id):
+    """The solution if the viewer may see it; hidden ones are NotFound to others."""
+    solution = get_solution(solution_id)
+    if not can_see(viewer, solution):
+        raise NotFound(Solution.not_found_message)
+    return solution
+
+
+def list_solutions(challenge, sort="hot", cursor=None, status=None, viewer=None):
+    """A page of the challenge's solutions the viewer may see; raises RuleBroken for an unknown
+    sort, status or cursor."""
     stmt = (
         db.select(Solution)
         .where(Solution.challenge_id == challenge.id)
         .options(joinedload(Solution.author), selectinload(Solution.tags), selectinload(Solution.images))
     )
+    if not is_staff(viewer, challenge.community):
+        stmt = stmt.where(visible_to(Solution, viewer))
     if status:
         if status not in STATUSES:
             raise RuleBroken(_l("Unknown status."), field="status")
@@ -55,7 +67,13 @@ def submit_solution(actor, challenge, title, body, tags="", image_ids=()):
     if refusal:
         raise RuleBroken(refusal)
     now = utcnow()
-    solution = Solution(challenge=challenge, community_id=challenge.community_id, author=actor, created=now)
+    solution = Solution(
+        challenge=challenge,
+        community_id=challenge.community_id,
+        author=actor,
+        created=now,
+        visibility=initial_visibility(actor, challenge.community),
+    )
     solution.hot = hot_score(0, now)
     _apply(solution, title, body, tags)
     db.session.add(solution)
@@ -63,7 +81,8 @@ def submit_solution(actor, challenge, title, body, tags="", image_ids=()):
     media.attach_images(actor, solution, _image_ids(image_ids))
     increment(challenge, "solution_count")
     follows.add_follow(actor, solution)
-    notify(follows.follower_ids(challenge), "solution", actor=actor, challenge=challenge, solution=solution)
+    if solution.visibility == "public":
+        notify(follows.follower_ids(challenge), "solution", actor=actor, challenge=challenge, solution=solution)
     db.session.commit()
     return solution
 
@@ -72,7 +91,13 @@ def edit_solution(actor, solution, title, body, tags="", image_ids=()):
     """Change a solution, keeping the text it had. Raises Forbidden or RuleBroken."""
     require(can_edit_solution(actor, solution), _l("You can no longer edit this solution."))
     revision = SolutionRevision(solution_id=solution.id, editor_id=actor.id, title=solution.title, body=solution.body)
+    before = {"title": solution.title, "body": solution.body}
     _apply(solution, title, body, tags)
+    if actor.id != solution.author_id:
+        after = {"title": solution.title, "body": solution.body}
+        record_action(
+            actor, "solution.edit", solution, community=solution.challenge.community, before=before, after=after
+        )
     db.session.add(revision)
     media.attach_images(actor, solution, _image_ids(image_ids))
     db.session.commit()

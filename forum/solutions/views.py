@@ -4,7 +4,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum.challenges.services import get_challenge
+from forum.challenges.services import get_challenge_for
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
@@ -25,7 +25,7 @@ bp = Blueprint("solutions", __name__)
 @login_required
 @limit_writes("RATELIMIT_POST")
 def new(challenge_id):
-    challenge = get_challenge(challenge_id)
+    challenge = get_challenge_for(current_user, challenge_id)
     form = SolutionForm()
     refusal = submission_refusal(current_user, challenge)
     image_ids = _validate_keeping_uploads(form)
@@ -47,7 +47,7 @@ def new(challenge_id):
 @keeps_input_on_csrf_failure
 @login_required
 def edit(solution_id):
-    solution = services.get_solution(solution_id)
+    solution = services.get_solution_for(current_user, solution_id)
     require(can_edit_solution(current_user, solution))
     form = SolutionForm(obj=solution)
     if request.method == "GET":
@@ -67,7 +67,7 @@ def edit(solution_id):
 
 @bp.route("/solutions/<int:solution_id>")
 def detail(solution_id):
-    solution = services.get_solution(solution_id)
+    solution = services.get_solution_for(current_user, solution_id)
     challenge = solution.challenge
     return render_template(
         "solutions/detail.html",
@@ -76,7 +76,7 @@ def detail(solution_id):
         voted=votes.voted_ids(current_user, [solution.id]),
         budget_used=votes.budget_used(current_user, challenge) if current_user.is_authenticated else 0,
         following=follows.is_following(current_user, solution),
-        thread=comments.thread(challenge, solution),
+        thread=comments.thread(challenge, solution, viewer=current_user),
         comment_form=CommentForm(),
         action_form=ConfirmForm(),
         trail=status.trail(solution),
@@ -87,7 +87,7 @@ def detail(solution_id):
 @bp.route("/solutions/<int:solution_id>/history")
 @login_required
 def history(solution_id):
-    solution = services.get_solution(solution_id)
+    solution = services.get_solution_for(current_user, solution_id)
     require(can_see_history(current_user, solution))
     return render_template("solutions/history.html", solution=solution, revisions=services.revisions(solution))
 
@@ -96,7 +96,7 @@ def history(solution_id):
 @login_required
 @limit_writes("RATELIMIT_VOTE")
 def vote(solution_id):
-    solution = services.get_solution(solution_id)
+    solution = services.get_solution_for(current_user, solution_id)
     # The form says what the button showed, so a double click or a retry cannot undo the vote.
     withdraw = request.form.get("action") == "remove"
     try:
@@ -120,7 +120,7 @@ def vote(solution_id):
 @login_required
 @limit_writes("RATELIMIT_ACTION")
 def follow(solution_id):
-    solution = services.get_solution(solution_id)
+    solution = services.get_solution_for(current_user, solution_id)
     follows.set_following(current_user, solution, request.form.get("action") != "unfollow")
     return back(url_for("solutions.detail", solution_id=solution.id))
 

@@ -1,0 +1,137 @@
+"""Moderation pages: reporting content, the staff queue, hide/restore/lock actions, suspensions."""
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum.accounts.services import get_user
+from forum.clock import utcnow
+from forum.communities.services import get_community
+from forum.errors import RuleBroken
+from forum.forms import ConfirmForm, attach_error
+from forum.limits import limit_writes
+from forum.moderation import services
+from forum.moderation.forms import FlagForm, SettingsForm, SuspendForm
+from forum.permissions import can_moderate, can_see, community_of, require
+from forum.security import keeps_input_on_csrf_failure
+from forum.views import back, refused
+
+bp = Blueprint("moderation", __name__)
+
+
+@bp.app_context_processor
+def _content_url():
+    return {"content_url": content_url}
+
+
+ACTIONS = {
+    "hide": services.hide,
+    "restore": services.restore,
+    "dismiss": services.dismiss,
+    "lock": lambda actor, target: services.set_locked(actor, target, True),
+    "unlock": lambda actor, target: services.set_locked(actor, target, False),
+}
+
+
+@bp.route("/report/<kind>/<int:target_id>", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+@login_required
+@limit_writes("RATELIMIT_FLAG")
+def report(kind, target_id):
+    target = _visible_target(kind, target_id)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            services.raise_flag(current_user, target, form.reason.data, form.detail.data)
+        except RuleBroken as error:
+            attach_error(form, error)
+        else:
+            flash(_("Thank you. Staff will look at your report."), "success")
+            return redirect(content_url(target))
+    return render_template("moderation/report.html", form=form, target=target, kind=kind)
+
+
+@bp.route("/c/<slug>/moderation")
+@login_required
+def queue(slug):
+    community = get_community(slug)
+    require(can_moderate(current_user, community))
+    return render_template(
+        "moderation/queue.html",
+        community=community,
+        items=services.queue(community),
+        action_form=ConfirmForm(),
+        suspend_form=SuspendForm(),
+        settings_form=SettingsForm(obj=community),
+    )
+
+
+@bp.route("/c/<slug>/moderation/settings", methods=["POST"])
+@login_required
+def settings(slug):
+    community = get_community(slug)
+    require(can_moderate(current_user, community))
+    form = SettingsForm()
+    if form.validate_on_submit():
+        services.update_settings(current_user, community, form.flag_threshold.data, form.hold_first_posts.data)
+        flash(_("Moderation settings saved."), "success")
+    return redirect(url_for("moderation.queue", slug=community.slug))
+
+
+@bp.route("/moderation/<kind>/<int:target_id>/<action>", methods=["POST"])
+@login_required
+@limit_writes("RATELIMIT_ACTION")
+def act(kind, target_id, action):
+    if action not in ACTIONS:
+        abort(404)
+    target = _target(kind, target_id)
+    require(can_moderate(current_user, community_of(target)))
+    try:
+        ACTIONS[action](current_user, target)
+    except RuleBroken as error:
+        return refused(error, content_url(target))
+    flash(_("Done."), "success")
+    return back(content_url(target))
+
+
+@bp.route("/c/<slug>/moderation/suspend/<int:user_id>", methods=["POST"])
+@login_required
+def suspend(slug, user_id):
+    community = get_community(slug)
+    require(can_moderate(current_user, community))
+    user = get_user(user_id)
+    form = SuspendForm()
+    if form.validate_on_submit():
+        days = int(form.days.data)
+        try:
+            services.suspend(current_user, community, user, utcnow() + timedelta(days=days) if days else None)
+        except RuleBroken as error:
+            return refused(error, url_for("moderation.queue", slug=community.slug))
+        flash(_("%(name)s: suspension saved.", name=user.username), "success")
+    return back(url_for("moderation.queue", slug=community.slug))
+
+
+def content_url(target):
+    kind = services.target_type(target)
+    if kind == "challenge":
+        return url_for("challenges.detail", challenge_id=target.id)
+    if kind == "solution":
+        return url_for("solutions.detail", solution_id=target.id)
+    if target.solution_id:
+        return url_for("solutions.detail", solution_id=target.solution_id, _anchor=f"comment-{target.id}")
+    return url_for("challenges.detail", challenge_id=target.challenge_id, _anchor=f"comment-{target.id}")
+
+
+def _target(kind, target_id):
+    if kind not in services.TARGET_TYPES:
+        abort(404)
+    return services.load_target(kind, target_id)
+
+
+def _visible_target(kind, target_id):
+    target = _target(kind, target_id)
+    if not can_see(current_user, target):
+        abort(404)
+    return target

@@ -1,0 +1,170 @@
+"""Moderation: reports, the queue, hiding everywhere, locks, first-post approval, suspensions."""
+
+from datetime import timedelta
+
+import pytest
+
+from forum.clock import utcnow
+from forum.errors import RuleBroken
+from forum.extensions import db
+from forum.moderation import services
+from forum.moderation.models import AuditEntry, Flag
+from forum.notifications.models import Notification
+from forum.solutions import comments
+from forum.solutions.models import Solution
+from tests import factories
+
+
+@pytest.fixture
+def challenge(app, community, users):
+    return factories.challenge(users["staff"], community)
+
+
+@pytest.fixture
+def solution(challenge):
+    return factories.solution(factories.user("spammer"), challenge, title="Buy cheap watches")
+
+
+def _fans(n):
+    return [factories.user(f"reporter{i}") for i in range(n)]
+
+
+def test_a_fan_reports_and_staff_see_it_in_the_queue(app, solution, users, login, community):
+    fan = login(users["fan"])
+    response = fan.post(f"/report/solution/{solution.id}", data={"reason": "spam", "detail": "Link farm"})
+    assert response.status_code == 302
+    again = fan.post(f"/report/solution/{solution.id}", data={"reason": "spam"})
+    assert "You have already reported this." in again.get_data(as_text=True)
+    queue = login(users["staff"]).get(f"/c/{community.slug}/moderation").get_data(as_text=True)
+    assert "Buy cheap watches" in queue and "1 fan reported this" in queue and "Link farm" in queue
+    assert login(users["fan"]).get(f"/c/{community.slug}/moderation").status_code == 403
+
+
+def test_authors_cannot_report_themselves(app, solution, users):
+    with pytest.raises(RuleBroken):
+        services.raise_flag(solution.author, solution, "spam")
+
+
+def test_enough_reports_hide_at_once_and_tell_the_author(app, solution, community, users):
+    reporters = _fans(3)
+    for reporter in reporters[:2]:
+        services.raise_flag(reporter, solution, "spam")
+    assert db.session.get(Solution, solution.id).visibility == "public"
+    services.raise_flag(reporters[2], solution, "abuse")
+    assert db.session.get(Solution, solution.id).visibility == "hidden"
+    told = db.session.execute(db.select(Notification).filter_by(kind="hidden")).scalar_one()
+    assert told.user_id == solution.author_id and told.detail == "flags"
+    # Dismissing the reports brings back what the reports hid.
+    services.dismiss(users["staff"], solution)
+    assert db.session.get(Solution, solution.id).visibility == "public"
+    assert db.session.execute(db.select(Flag).filter_by(resolved=None)).first() is None
+
+
+def test_hidden_content_is_gone_for_everyone_but_staff_and_the_author(app, solution, challenge, users, login, client):
+    comment = comments.add_comment(users["product"], challenge, "Looks like spam", solution=solution)
+    services.hide(users["staff"], solution)
+    services.hide(users["staff"], comment)
+    fan = login(users["fan"])
+    for viewer in (client, fan):
+        assert viewer.get(f"/solutions/{solution.id}").status_code == 404
+        assert "Buy cheap watches" not in viewer.get(f"/challenges/{challenge.id}").get_data(as_text=True)
+    author = login(db.session.get(type(users["fan"]), solution.author_id))
+    assert "Hidden by staff" in author.get(f"/solutions/{solution.id}").get_data(as_text=True)
+    staff = login(users["staff"])
+    assert "Buy cheap watches" in staff.get(f"/challenges/{challenge.id}").get_data(as_text=True)
+    assert "Looks like spam" in staff.get(f"/solutions/{solution.id}").get_data(as_text=True)
+    assert fan.post(f"/solutions/{solution.id}/vote", data={"action": "add"}).status_code == 404
+    services.restore(users["staff"], solution)
+    page = fan.get(f"/solutions/{solution.id}").get_data(as_text=True)
+    assert "Buy cheap watches" in page and "Looks like spam" not in page  # the comment stays hidden
+    actions = db.session.execute(db.select(AuditEntry.action).order_by(AuditEntry.id)).scalars().all()
+    assert actions[-3:] == ["content.hide", "content.hide", "content.restore"]
+
+
+def test_staff_hide_and_restore_through_the_pages(app, solution, users, login):
+    staff = login(users["staff"])
+    assert staff.post(f"/moderation/solution/{solution.id}/hide").status_code == 302
+    assert db.session.get(Solution, solution.id).visibility == "hidden"
+    assert staff.post(f"/moderation/solution/{solution.id}/restore").status_code == 302
+    assert db.session.get(Solution, solution.id).visibility == "public"
+    assert staff.post(f"/moderation/solution/{solution.id}/explode").status_code == 404
+    assert staff.post("/moderation/planet/1/hide").status_code == 404
+
+
+def test_locked_discussions_take_no_comments(app, solution, users, login):
+    services.set_locked(users["staff"], solution, True)
+    response = login(users["fan"]).post(f"/solutions/{solution.id}/comments", data={"body": "Hello"})
+    assert response.status_code == 422 and "Staff have locked this discussion." in response.get_data(as_text=True)
+    services.set_locked(users["staff"], solution, False)
+    assert login(users["fan"]).post(f"/solutions/{solution.id}/comments", data={"body": "Hello"}).status_code == 302
+
+
+def test_suspended_members_read_but_cannot_write(app, solution, challenge, users, login, community):
+    staff = login(users["staff"])
+    response = staff.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data={"days": "7"})
+    assert response.status_code == 302
+    fan = login(users["fan"])
+    assert fan.get(f"/solutions/{solution.id}").status_code == 200
+    refused = fan.post(f"/solutions/{solution.id}/comments", data={"body": "Let me talk"})
+    assert refused.status_code == 422 and "Your account is suspended until" in refused.get_data(as_text=True)
+    vote = fan.post(f"/solutions/{solution.id}/vote", data={"action": "add"}, headers={"Accept": "application/json"})
+    assert vote.status_code == 422
+    post = fan.post(f"/challenges/{challenge.id}/solutions/new", data={"title": "Mine", "body": "Text kept"})
+    assert "Your account is suspended until" in post.get_data(as_text=True)
+    assert fan.post(f"/c/{community.slug}/challenges/new", data={"title": "T", "body": "B"}).status_code == 403
+    staff.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data={"days": "0"})
+    assert fan.post(f"/solutions/{solution.id}/comments", data={"body": "Back"}).status_code == 302
+    actions = (
+        db.session.execute(db.select(AuditEntry.action).filter(AuditEntry.action.like("user.%suspend"))).scalars().all()
+    )
+    assert actions == ["user.suspend", "user.unsuspend"]
+
+
+def test_staff_cannot_suspend_admins_or_themselves(app, users, community):
+    with pytest.raises(RuleBroken):
+        services.suspend(users["staff"], community, users["admin"], utcnow() + timedelta(days=1))
+    with pytest.raises(RuleBroken):
+        services.suspend(users["staff"], community, users["staff"], utcnow() + timedelta(days=1))
+
+
+def test_first_posts_of_new_accounts_wait_for_approval(app, challenge, community, users, login):
+    services.update_settings(users["staff"], community, 3, True)
+    newcomer = factories.user("newcomer")
+    held = factories.solution(newcomer, challenge, title="My first idea")
+    assert held.visibility == "pending"
+    assert login(users["fan"]).get(f"/solutions/{held.id}").status_code == 404
+    queue = login(users["staff"]).get(f"/c/{community.slug}/moderation").get_data(as_text=True)
+    assert "My first idea" in queue and "Waiting for approval" in queue
+    services.restore(users["staff"], held)
+    assert login(users["fan"]).get(f"/solutions/{held.id}").status_code == 200
+    assert factories.solution(newcomer, challenge, title="Second idea").visibility == "public"
+
+
+def test_staff_edits_are_recorded(app, solution, challenge, users, login):
+    staff = login(users["staff"])
+    staff.post(f"/solutions/{solution.id}/edit", data={"title": "Watches (edited by staff)", "body": "Removed link."})
+    entry = db.session.execute(db.select(AuditEntry).filter_by(action="solution.edit")).scalar_one()
+    assert entry.before["title"] == "Buy cheap watches" and entry.after["body"] == "Removed link."
+    comment = comments.add_comment(users["fan"], challenge, "call 555-1234", solution=solution)
+    staff.post(f"/comments/{comment.id}/edit", data={"body": "[number removed]"})
+    entry = db.session.execute(db.select(AuditEntry).filter_by(action="comment.edit")).scalar_one()
+    assert entry.before == {"body": "call 555-1234"} and entry.after == {"body": "[number removed]"}
+
+
+def test_moderation_settings_are_staff_only_and_checked(app, community, users, login):
+    staff = login(users["staff"])
+    staff.post(f"/c/{community.slug}/moderation/settings", data={"flag_threshold": "5", "hold_first_posts": "y"})
+    db.session.refresh(community)
+    assert community.flag_threshold == 5 and community.hold_first_posts
+    assert (
+        login(users["fan"]).post(f"/c/{community.slug}/moderation/settings", data={"flag_threshold": "1"}).status_code
+        == 403
+    )
+
+
+def test_flagging_is_rate_limited(make_app, app, solution, users):
+    limited = make_app(RATELIMIT_FLAG="2 per minute")
+    client = limited.test_client()
+    client.post("/login", data={"login": "fan", "password": factories.PASSWORD})
+    statuses = [client.post(f"/report/solution/{solution.id}", data={"reason": "spam"}).status_code for _ in range(3)]
+    assert statuses[-1] == 429
