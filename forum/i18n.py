@@ -7,6 +7,8 @@ from flask_login import current_user
 from forum.challenges.models import PHASE_LABELS
 from forum.extensions import babel
 from forum.moderation.models import FLAG_REASONS
+from forum.review.forms import CRITERIA_LABELS
+from forum.review.models import RUBRIC_WEIGHTS
 from forum.solutions.models import STATUS_LABELS
 
 
@@ -73,6 +75,8 @@ def _language_context():
         "phase_labels": PHASE_LABELS,
         "status_labels": STATUS_LABELS,
         "flag_reasons": FLAG_REASONS,
+        "criteria_labels": CRITERIA_LABELS,
+        "rubric_weights": RUBRIC_WEIGHTS,
         "current_locale": lambda: str(get_locale()),
     }
 

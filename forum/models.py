@@ -6,7 +6,7 @@ from forum.communities.models import Community, CommunityRole
 from forum.media.models import Image
 from forum.moderation.models import AuditEntry, Flag
 from forum.notifications.models import Notification
-from forum.review.models import StatusChange
+from forum.review.models import Review, ReviewAssignment, StaffNote, StatusChange
 from forum.solutions.models import Comment, Follow, Solution, SolutionRevision, Tag, Vote
 
 __all__ = [
@@ -19,8 +19,11 @@ __all__ = [
     "Follow",
     "Image",
     "Notification",
+    "Review",
+    "ReviewAssignment",
     "Solution",
     "SolutionRevision",
+    "StaffNote",
     "StatusChange",
     "Tag",
     "User",

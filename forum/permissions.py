@@ -134,6 +134,19 @@ def can_answer(user, solution):
     return is_staff(user, solution.challenge.community)
 
 
+def can_read_reviews(user, community):
+    """Review scores, the review board, staff notes: staff and the product team, never fans."""
+    return is_staff(user, community) or is_product(user, community)
+
+
+def review_refusal(user, solution):
+    if not is_staff(user, solution.challenge.community):
+        return _l("Only staff review solutions.")
+    if solution.challenge.current_phase() != "review":
+        return _l("Solutions are scored in the review phase.")
+    return None
+
+
 def can_see_history(user, solution):
     return is_staff(user, solution.challenge.community)
 

@@ -9,6 +9,7 @@ import pytest
 from tests import factories
 
 # public: anyone; member: logged-in users; staff: staff of the sample community (and admins);
+# reviews: staff and the product team (review scores and the board);
 # author: only the sample objects' author (nobody in the matrix); own: the fan's own object
 # (others get 404); admin: site admins only.
 ACCESS = {
@@ -40,6 +41,11 @@ ACCESS = {
     "solutions.comment_on_solution": "member",
     "solutions.edit_comment": "staff",
     "review.change_status": "staff",
+    "review.review": "staff",
+    "review.assign": "staff",
+    "review.add_note": "staff",
+    "review.board": "reviews",
+    "review.my_reviews": "member",
     "moderation.report": "member",
     "moderation.queue": "staff",
     "moderation.settings": "staff",
@@ -133,6 +139,7 @@ def test_permission_matrix(app, community, users, login, role):
             access == "public"
             or (access == "member" and role != "visitor")
             or (access == "staff" and role in ("staff", "admin"))
+            or (access == "reviews" and role in ("staff", "admin", "product"))
             or (access == "own" and role == "fan")
             or (access == "admin" and role == "admin")
         )

@@ -25,3 +25,39 @@ class StatusForm(FlaskForm):
         form = cls(**kwargs)
         form.status.choices = choices((s, STATUS_LABELS[s]) for s in allowed_statuses(solution))
         return form
+
+
+SCORES = [(str(n), str(n)) for n in range(1, 6)]
+CRITERIA_LABELS = {
+    "feasibility": _l("Feasibility"),
+    "impact": _l("Impact"),
+    "novelty": _l("Novelty"),
+    "cost": _l("Cost (5 = cheap)"),
+}
+
+
+class ReviewForm(FlaskForm):
+    feasibility = SelectField(CRITERIA_LABELS["feasibility"], choices=choices(SCORES), coerce=int)
+    impact = SelectField(CRITERIA_LABELS["impact"], choices=choices(SCORES), coerce=int)
+    novelty = SelectField(CRITERIA_LABELS["novelty"], choices=choices(SCORES), coerce=int)
+    cost = SelectField(CRITERIA_LABELS["cost"], choices=choices(SCORES), coerce=int)
+    note = TextAreaField(_l("Review note"), validators=[Length(max=2000)], render_kw={"rows": 3})
+    submit = SubmitField(_l("Save review"))
+
+    def scores(self):
+        return {name: getattr(self, name).data for name in CRITERIA_LABELS}
+
+
+class AssignForm(FlaskForm):
+    reviewer = SelectField(_l("Assign a reviewer"), coerce=int, validators=[DataRequired()])
+    submit = SubmitField(_l("Assign"))
+
+
+class StaffNoteForm(FlaskForm):
+    body = TextAreaField(
+        _l("Private staff note"),
+        validators=[DataRequired(), Length(max=2000)],
+        description=_l("Only staff and the product team see this."),
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField(_l("Add note"))

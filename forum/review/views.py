@@ -1,16 +1,21 @@
-"""Staff actions on ideas: status changes with a public note."""
+"""Staff actions on ideas: status changes, rubric reviews, assignments, private notes, the board."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from forum.accounts.services import get_user
+from forum.challenges.services import get_challenge_for
+from forum.communities.services import staff_of
 from forum.errors import RuleBroken
-from forum.forms import attach_error
-from forum.permissions import can_answer, require
-from forum.review import status
-from forum.review.forms import StatusForm
+from forum.forms import attach_error, choices
+from forum.permissions import can_answer, can_read_reviews, is_staff, require
+from forum.review import scoring, status
+from forum.review.forms import AssignForm, ReviewForm, StaffNoteForm, StatusForm
+from forum.review.models import RUBRIC_WEIGHTS
 from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import services as solutions
+from forum.views import refused
 
 bp = Blueprint("review", __name__)
 
@@ -34,3 +39,70 @@ def change_status(solution_id):
             )
             return redirect(url_for("solutions.detail", solution_id=solution.id))
     return render_template("review/status_retry.html", form=form, solution=solution), 422
+
+
+@bp.route("/solutions/<int:solution_id>/review", methods=["POST"])
+@keeps_input_on_csrf_failure
+@login_required
+def review(solution_id):
+    solution = solutions.get_solution_for(current_user, solution_id)
+    require(is_staff(current_user, solution.challenge.community))
+    form = ReviewForm(prefix="review")
+    if form.validate_on_submit():
+        try:
+            scoring.score(current_user, solution, form.scores(), form.note.data)
+        except RuleBroken as error:
+            return refused(error, url_for("solutions.detail", solution_id=solution.id))
+        flash(_("Your review is saved."), "success")
+    return redirect(url_for("solutions.detail", solution_id=solution.id, _anchor="staff-review"))
+
+
+@bp.route("/solutions/<int:solution_id>/assign", methods=["POST"])
+@login_required
+def assign(solution_id):
+    solution = solutions.get_solution_for(current_user, solution_id)
+    require(is_staff(current_user, solution.challenge.community))
+    form = assign_form(solution)
+    if form.validate_on_submit():
+        try:
+            scoring.assign(current_user, solution, get_user(form.reviewer.data))
+        except RuleBroken as error:
+            return refused(error, url_for("solutions.detail", solution_id=solution.id))
+        flash(_("Reviewer assigned."), "success")
+    return redirect(url_for("solutions.detail", solution_id=solution.id, _anchor="staff-review"))
+
+
+@bp.route("/solutions/<int:solution_id>/notes", methods=["POST"])
+@keeps_input_on_csrf_failure
+@login_required
+def add_note(solution_id):
+    solution = solutions.get_solution_for(current_user, solution_id)
+    require(is_staff(current_user, solution.challenge.community))
+    form = StaffNoteForm(prefix="note")
+    if form.validate_on_submit():
+        scoring.add_staff_note(current_user, solution, form.body.data)
+    return redirect(url_for("solutions.detail", solution_id=solution.id, _anchor="staff-review"))
+
+
+@bp.route("/challenges/<int:challenge_id>/board")
+@login_required
+def board(challenge_id):
+    challenge = get_challenge_for(current_user, challenge_id)
+    require(can_read_reviews(current_user, challenge.community))
+    return render_template(
+        "review/board.html", challenge=challenge, rows=scoring.board(current_user, challenge), weights=RUBRIC_WEIGHTS
+    )
+
+
+@bp.route("/reviews/mine")
+@login_required
+def my_reviews():
+    return render_template("review/mine.html", assignments=scoring.my_queue(current_user))
+
+
+def assign_form(solution):
+    form = AssignForm(prefix="assign")
+    form.reviewer.choices = choices(
+        (grant.user.id, grant.user.username) for grant in staff_of(solution.challenge.community)
+    )
+    return form

@@ -9,9 +9,18 @@ from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
 from forum.media import services as media
-from forum.permissions import can_answer, can_edit_solution, can_see_history, require, submission_refusal
-from forum.review import status
-from forum.review.forms import StatusForm
+from forum.permissions import (
+    can_answer,
+    can_edit_solution,
+    can_read_reviews,
+    can_see_history,
+    require,
+    review_refusal,
+    submission_refusal,
+)
+from forum.review import scoring, status
+from forum.review.forms import ReviewForm, StaffNoteForm, StatusForm
+from forum.review.views import assign_form
 from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, services, votes
 from forum.solutions.forms import CommentForm, SolutionForm
@@ -81,6 +90,7 @@ def detail(solution_id):
         action_form=ConfirmForm(),
         trail=status.trail(solution),
         status_form=StatusForm.for_solution(solution) if can_answer(current_user, solution) else None,
+        **_staff_review(solution),
     )
 
 
@@ -123,6 +133,20 @@ def follow(solution_id):
     solution = services.get_solution_for(current_user, solution_id)
     follows.set_following(current_user, solution, request.form.get("action") != "unfollow")
     return back(url_for("solutions.detail", solution_id=solution.id))
+
+
+def _staff_review(solution):
+    """Reviews, notes and their forms for staff and the product team; nothing for fans."""
+    if not can_read_reviews(current_user, solution.challenge.community):
+        return {}
+    staff = can_answer(current_user, solution)
+    return {
+        "reviews": scoring.reviews_of(current_user, solution),
+        "staff_notes": scoring.staff_notes(current_user, solution),
+        "review_form": ReviewForm(prefix="review") if staff and not review_refusal(current_user, solution) else None,
+        "assign_form": assign_form(solution) if staff else None,
+        "note_form": StaffNoteForm(prefix="note") if staff else None,
+    }
 
 
 def _validate_keeping_uploads(form):
