@@ -15,6 +15,7 @@ from forum.main.views import bp as main_bp
 from forum.media.views import bp as media_bp
 from forum.moderation.views import bp as moderation_bp
 from forum.notifications.views import bp as notifications_bp
+from forum.review import prototype_views  # noqa: F401  (adds the prototype routes to the review blueprint)
 from forum.review.views import bp as review_bp
 from forum.solutions import comment_views  # noqa: F401  (adds the comment routes to the solutions blueprint)
 from forum.solutions.views import bp as solutions_bp

@@ -6,7 +6,16 @@ from forum.communities.models import Community, CommunityRole
 from forum.media.models import Image
 from forum.moderation.models import AuditEntry, Flag
 from forum.notifications.models import Notification
-from forum.review.models import Review, ReviewAssignment, StaffNote, StatusChange
+from forum.review.models import (
+    Event,
+    EventSignup,
+    Prototype,
+    PrototypeUpdate,
+    Review,
+    ReviewAssignment,
+    StaffNote,
+    StatusChange,
+)
 from forum.solutions.models import Comment, Follow, Solution, SolutionRevision, Tag, Vote
 
 __all__ = [
@@ -15,10 +24,14 @@ __all__ = [
     "Comment",
     "Community",
     "CommunityRole",
+    "Event",
+    "EventSignup",
     "Flag",
     "Follow",
     "Image",
     "Notification",
+    "Prototype",
+    "PrototypeUpdate",
     "Review",
     "ReviewAssignment",
     "Solution",

@@ -46,6 +46,10 @@ ACCESS = {
     "review.add_note": "staff",
     "review.board": "reviews",
     "review.my_reviews": "member",
+    "review.promote": "staff",
+    "review.post_update": "staff",
+    "review.create_event": "staff",
+    "review.signup": "member",
     "moderation.report": "member",
     "moderation.queue": "staff",
     "moderation.settings": "staff",
@@ -94,9 +98,17 @@ def _sample_content(community, users):
     from forum.extensions import db
     from forum.notifications.models import Notification
 
-    notification = db.session.execute(db.select(Notification).filter_by(user_id=users["fan"].id)).scalar_one()
+    notification = db.session.execute(db.select(Notification).filter_by(user_id=users["fan"].id)).scalars().first()
+    from datetime import timedelta
+
+    from forum.clock import utcnow
+    from forum.review import prototypes, status
+
+    status.change_status(users["staff"], solution, "shortlisted")
+    prototype = prototypes.promote(users["staff"], solution, [users["staff"]])
+    event = prototypes.create_event(users["staff"], prototype, "Workshop", utcnow() + timedelta(days=9), "Qingdao", 5)
     return {"challenge_id": challenge.id, "solution_id": solution.id, "comment_id": comment.id,
-            "notification_id": notification.id}  # fmt: skip
+            "notification_id": notification.id, "event_id": event.id}  # fmt: skip
 
 
 def _requests(app, community, users):

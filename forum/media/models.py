@@ -14,6 +14,8 @@ class Image(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     # None until the solution it was uploaded with is saved (a failed form keeps its uploads).
     solution_id: Mapped[int | None] = mapped_column(ForeignKey("solution.id", ondelete="SET NULL"), index=True)
+    # Set for a photo of a prototype's milestone update.
+    update_id: Mapped[int | None] = mapped_column(ForeignKey("prototype_update.id", ondelete="SET NULL"), index=True)
     # Set for a challenge's cover image.
     challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenge.id", ondelete="SET NULL"), index=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)

@@ -2,8 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from forum.forms import choices
 from forum.review.status import NOTE_MAX, allowed_statuses
@@ -61,3 +70,30 @@ class StaffNoteForm(FlaskForm):
         render_kw={"rows": 3},
     )
     submit = SubmitField(_l("Add note"))
+
+
+class PromoteForm(FlaskForm):
+    team = SelectMultipleField(_l("Expert team"), coerce=int, validators=[DataRequired()])
+    note = TextAreaField(_l("Note to the author and the voters"), validators=[Length(max=2000)], render_kw={"rows": 2})
+    submit = SubmitField(_l("Promote to prototyping"))
+
+
+class UpdateForm(FlaskForm):
+    body = TextAreaField(
+        _l("Milestone update"),
+        validators=[DataRequired(), Length(max=10_000)],
+        description=_l("For example: workshop held, sample machine built, user test. Markdown is supported."),
+        render_kw={"rows": 4},
+    )
+    images = MultipleFileField(_l("Photos"), render_kw={"accept": "image/png,image/jpeg,image/webp,image/gif"})
+    submit = SubmitField(_l("Publish update"))
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Event"), validators=[DataRequired(), Length(max=200)])
+    starts = DateTimeLocalField(
+        _l("Starts (UTC)"), validators=[DataRequired()], format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+    )
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
+    seats = IntegerField(_l("Seats"), validators=[DataRequired(), NumberRange(min=1, max=10_000)])
+    submit = SubmitField(_l("Create event"))

@@ -1,8 +1,8 @@
-"""Staff answers: the public status trail, rubric reviews, assignments and private staff notes."""
+"""Staff answers: status trail, rubric reviews, assignments, staff notes, prototypes and their events."""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
@@ -84,3 +84,65 @@ class StaffNote(db.Model):
     created: Mapped[datetime] = mapped_column(default=utcnow)
 
     author = relationship("User")
+
+
+prototype_member = Table(
+    "prototype_member",
+    db.metadata,
+    Column("prototype_id", ForeignKey("prototype.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Prototype(db.Model):
+    """A promoted solution going offline: its expert team, milestone updates and events."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solution_id: Mapped[int] = mapped_column(ForeignKey("solution.id", ondelete="CASCADE"), unique=True)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+    solution = relationship("Solution")
+    team = relationship("User", secondary=prototype_member, order_by="User.username")
+
+
+class PrototypeUpdate(db.Model):
+    """A public milestone: "workshop held", "sample machine built", "user test"."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prototype_id: Mapped[int] = mapped_column(ForeignKey("prototype.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author = relationship("User")
+    images = relationship("Image", order_by="Image.id", primaryjoin="Image.update_id == PrototypeUpdate.id")
+
+
+class Event(db.Model):
+    """An offline event of a prototype that fans sign up for; beyond its seats they wait."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prototype_id: Mapped[int] = mapped_column(ForeignKey("prototype.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    starts: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(200))
+    seats: Mapped[int]
+    # Kept on the row, changed with the signups, so lists do not count.
+    taken: Mapped[int] = mapped_column(default=0)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EventSignup(db.Model):
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id"),
+        Index("ix_event_signup_queue", "event_id", "waitlisted", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    waitlisted: Mapped[bool] = mapped_column(default=False)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User")

@@ -18,8 +18,9 @@ from forum.permissions import (
     review_refusal,
     submission_refusal,
 )
-from forum.review import scoring, status
-from forum.review.forms import ReviewForm, StaffNoteForm, StatusForm
+from forum.review import prototypes, scoring, status
+from forum.review.forms import EventForm, ReviewForm, StaffNoteForm, StatusForm, UpdateForm
+from forum.review.prototype_views import promote_form
 from forum.review.views import assign_form
 from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, services, votes
@@ -91,6 +92,7 @@ def detail(solution_id):
         trail=status.trail(solution),
         status_form=StatusForm.for_solution(solution) if can_answer(current_user, solution) else None,
         **_staff_review(solution),
+        **_prototype(solution),
     )
 
 
@@ -133,6 +135,24 @@ def follow(solution_id):
     solution = services.get_solution_for(current_user, solution_id)
     follows.set_following(current_user, solution, request.form.get("action") != "unfollow")
     return back(url_for("solutions.detail", solution_id=solution.id))
+
+
+def _prototype(solution):
+    """The prototype trail (team, milestones, events) once a solution is promoted."""
+    prototype = prototypes.prototype_of(solution)
+    staff = can_answer(current_user, solution)
+    if prototype is None:
+        can_promote = staff and solution.status == "shortlisted"
+        return {"promote_form": promote_form(solution) if can_promote else None}
+    events = prototypes.events(prototype)
+    return {
+        "prototype": prototype,
+        "updates": prototypes.updates(prototype),
+        "events": events,
+        "signups": prototypes.signups_of(current_user, events),
+        "update_form": UpdateForm(prefix="update") if staff else None,
+        "event_form": EventForm(prefix="event") if staff else None,
+    }
 
 
 def _staff_review(solution):

@@ -1,0 +1,111 @@
+"""Prototype actions: promote a shortlisted solution, post milestones, schedule events, sign up."""
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum.accounts.models import User
+from forum.communities.services import staff_of
+from forum.errors import NotFound, RuleBroken
+from forum.extensions import db
+from forum.forms import choices
+from forum.limits import limit_writes
+from forum.media import services as media
+from forum.permissions import can_answer, can_see, require
+from forum.review import prototypes
+from forum.review.forms import EventForm, PromoteForm, UpdateForm
+from forum.review.models import Prototype
+from forum.review.views import bp
+from forum.solutions import services as solutions
+from forum.views import back, refused
+
+
+@bp.route("/solutions/<int:solution_id>/promote", methods=["POST"])
+@login_required
+def promote(solution_id):
+    solution = solutions.get_solution_for(current_user, solution_id)
+    require(can_answer(current_user, solution))
+    form = promote_form(solution)
+    if form.validate_on_submit():
+        team = db.session.execute(db.select(User).where(User.id.in_(form.team.data))).scalars().all()
+        try:
+            prototypes.promote(current_user, solution, team, form.note.data)
+        except RuleBroken as error:
+            return refused(error, _solution_url(solution))
+        flash(_("Promoted to prototyping. The author and the voters are told."), "success")
+    return redirect(_solution_url(solution))
+
+
+@bp.route("/solutions/<int:solution_id>/updates", methods=["POST"])
+@login_required
+def post_update(solution_id):
+    solution, prototype = _prototype(solution_id)
+    form = UpdateForm(prefix="update")
+    if form.validate_on_submit():
+        try:
+            stored = media.store_uploads(current_user, form.images.data)
+            prototypes.post_update(current_user, prototype, form.body.data, [image.id for image in stored])
+        except RuleBroken as error:
+            return refused(error, _solution_url(solution))
+        flash(_("Update published."), "success")
+    return redirect(_solution_url(solution, "prototype"))
+
+
+@bp.route("/solutions/<int:solution_id>/events", methods=["POST"])
+@login_required
+def create_event(solution_id):
+    solution, prototype = _prototype(solution_id)
+    form = EventForm(prefix="event")
+    if form.validate_on_submit():
+        try:
+            prototypes.create_event(
+                current_user, prototype, form.title.data, form.starts.data, form.place.data, form.seats.data
+            )
+        except RuleBroken as error:
+            return refused(error, _solution_url(solution))
+        flash(_("Event created."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
+    return redirect(_solution_url(solution, "prototype"))
+
+
+@bp.route("/events/<int:event_id>/signup", methods=["POST"])
+@login_required
+@limit_writes("RATELIMIT_ACTION")
+def signup(event_id):
+    event = prototypes.get_event(event_id)
+    solution = db.session.get(Prototype, event.prototype_id).solution
+    if not can_see(current_user, solution):
+        raise NotFound()
+    if request.form.get("action") == "cancel":
+        prototypes.cancel(current_user, event)
+        flash(_("Your place is released."), "info")
+    else:
+        try:
+            signup = prototypes.sign_up(current_user, event)
+        except RuleBroken as error:
+            return refused(error, _solution_url(solution, "prototype"))
+        flash(_("You are on the waiting list.") if signup.waitlisted else _("Your seat is booked."), "success")
+    return back(_solution_url(solution, "prototype"))
+
+
+def promote_form(solution):
+    form = PromoteForm(prefix="promote")
+    form.team.choices = choices(
+        (grant.user.id, grant.user.username) for grant in staff_of(solution.challenge.community)
+    )
+    return form
+
+
+def _prototype(solution_id):
+    solution = solutions.get_solution_for(current_user, solution_id)
+    require(can_answer(current_user, solution))
+    prototype = prototypes.prototype_of(solution)
+    if prototype is None:
+        raise NotFound()
+    return solution, prototype
+
+
+def _solution_url(solution, anchor=None):
+    return url_for("solutions.detail", solution_id=solution.id, _anchor=anchor)

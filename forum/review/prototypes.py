@@ -1,0 +1,184 @@
+"""Promotion to prototyping: the expert team, public milestone updates with photos, offline events
+with seats and a waiting list."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from forum import text
+from forum.clock import utcnow
+from forum.database import get_or_raise, increment
+from forum.errors import RuleBroken
+from forum.extensions import db
+from forum.media.models import Image
+from forum.moderation.services import record_action
+from forum.notifications.services import notify
+from forum.permissions import can_answer, is_member, is_staff, require, suspension_refusal
+from forum.review.models import Event, EventSignup, Prototype, PrototypeUpdate
+from forum.review.status import record_status
+from forum.solutions import follows
+from forum.solutions.votes import voter_ids
+from forum.validation import checked_text
+
+BODY_MAX = 10_000
+TITLE_MAX = 200
+PLACE_MAX = 200
+
+
+def promote(actor, solution, team, note=""):
+    """Take a shortlisted solution into prototyping with an expert team of the community's staff.
+    Raises Forbidden or RuleBroken."""
+    require(can_answer(actor, solution))
+    if solution.status != "shortlisted":
+        raise RuleBroken(_l("Shortlist a solution before promoting it."), field="status")
+    community = solution.challenge.community
+    if not team or not all(is_staff(member, community) for member in team):
+        raise RuleBroken(_l("Choose the expert team from this community's staff."), field="team")
+    prototype = Prototype(solution_id=solution.id, team=list(team))
+    db.session.add(prototype)
+    record_status(actor, solution, "prototyping", checked_text(note, "note", 2000, strip=False))
+    db.session.commit()
+    return prototype
+
+
+def prototype_of(solution):
+    stmt = db.select(Prototype).filter_by(solution_id=solution.id).options(selectinload(Prototype.team))
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def updates(prototype):
+    stmt = (
+        db.select(PrototypeUpdate)
+        .filter_by(prototype_id=prototype.id)
+        .options(selectinload(PrototypeUpdate.author), selectinload(PrototypeUpdate.images))
+        .order_by(PrototypeUpdate.id.desc())
+    )
+    return db.session.execute(stmt).scalars().all()
+
+
+def events(prototype):
+    return (
+        db.session.execute(db.select(Event).filter_by(prototype_id=prototype.id).order_by(Event.starts)).scalars().all()
+    )
+
+
+def post_update(actor, prototype, body, image_ids=()):
+    """Publish a milestone (Markdown with photos) and tell the solution's author, voters and followers."""
+    solution = prototype.solution
+    require(can_answer(actor, solution))
+    body = checked_text(body, "body", BODY_MAX, _l("Write something first."), strip=False)
+    update = PrototypeUpdate(prototype_id=prototype.id, author_id=actor.id, body=body, body_html=text.render(body))
+    db.session.add(update)
+    db.session.flush()
+    if image_ids:
+        db.session.execute(
+            db.update(Image)
+            .where(Image.id.in_(list(image_ids)), Image.owner_id == actor.id, Image.solution_id.is_(None))
+            .where(Image.update_id.is_(None), Image.challenge_id.is_(None))
+            .values(update_id=update.id)
+        )
+    notify(_stake(solution), "update", actor=actor, challenge=solution.challenge, solution=solution)
+    db.session.commit()
+    return update
+
+
+def create_event(actor, prototype, title, starts, place, seats):
+    """Schedule an offline event fans can sign up for. Raises Forbidden or RuleBroken."""
+    solution = prototype.solution
+    require(can_answer(actor, solution))
+    title = checked_text(title, "title", TITLE_MAX, _l("A title is required."))
+    place = checked_text(place, "place", PLACE_MAX, _l("Say where it takes place."))
+    if not isinstance(starts, datetime) or starts <= utcnow():
+        raise RuleBroken(_l("Choose a time in the future."), field="starts")
+    if not isinstance(seats, int) or not 1 <= seats <= 10_000:
+        raise RuleBroken(_l("Use a number from 1 to 10,000."), field="seats")
+    event = Event(prototype_id=prototype.id, title=title, starts=starts, place=place, seats=seats)
+    db.session.add(event)
+    record_action(actor, "event.create", solution, community=solution.challenge.community, after={"title": title})
+    notify(_stake(solution), "event", actor=actor, challenge=solution.challenge, solution=solution, detail=title[:40])
+    db.session.commit()
+    return event
+
+
+def get_event(event_id):
+    """Raises NotFound."""
+    return get_or_raise(Event, id=event_id)
+
+
+def sign_up(user, event):
+    """Take a seat, or a place on the waiting list when the seats are gone. Returns the signup.
+    The event's row is locked first, so two fans never take the last seat together."""
+    refusal = _signup_refusal(user, event)
+    if refusal:
+        raise RuleBroken(refusal)
+    db.session.execute(db.select(Event.id).where(Event.id == event.id).with_for_update())
+    db.session.refresh(event, ["taken"])
+    existing = _signup(user, event)
+    if existing is not None:
+        db.session.commit()
+        return existing
+    signup = EventSignup(event_id=event.id, user_id=user.id, waitlisted=event.taken >= event.seats)
+    try:
+        with db.session.begin_nested():
+            db.session.add(signup)
+    except IntegrityError:
+        db.session.commit()
+        return _signup(user, event)
+    if not signup.waitlisted:
+        increment(event, "taken")
+    db.session.commit()
+    return signup
+
+
+def cancel(user, event):
+    """Give the seat back; the first fan waiting takes it and is told."""
+    db.session.execute(db.select(Event.id).where(Event.id == event.id).with_for_update())
+    signup = _signup(user, event)
+    if signup is None:
+        return
+    freed = not signup.waitlisted
+    db.session.delete(signup)
+    db.session.flush()
+    if freed:
+        increment(event, "taken", -1)
+        first = db.session.execute(
+            db.select(EventSignup).filter_by(event_id=event.id, waitlisted=True).order_by(EventSignup.id).limit(1)
+        ).scalar_one_or_none()
+        if first is not None:
+            first.waitlisted = False
+            increment(event, "taken")
+            prototype = db.session.get(Prototype, event.prototype_id)
+            solution = prototype.solution
+            notify({first.user_id}, "seat", challenge=solution.challenge, solution=solution, detail=event.title[:40])
+    db.session.commit()
+
+
+def signups_of(user, events_):
+    """The user's signups for these events, by event id, in one query."""
+    if not is_member(user) or not events_:
+        return {}
+    stmt = db.select(EventSignup).where(
+        EventSignup.user_id == user.id, EventSignup.event_id.in_([e.id for e in events_])
+    )
+    return {s.event_id: s for s in db.session.execute(stmt).scalars()}
+
+
+def _signup(user, event):
+    stmt = db.select(EventSignup).filter_by(event_id=event.id, user_id=user.id)
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def _signup_refusal(user, event):
+    if not is_member(user):
+        return _l("Log in to sign up.")
+    if suspension_refusal(user):
+        return suspension_refusal(user)
+    if event.starts <= utcnow():
+        return _l("This event has already started.")
+    return None
+
+
+def _stake(solution):
+    return voter_ids(solution) | follows.follower_ids(solution) | {solution.author_id}
