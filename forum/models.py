@@ -16,7 +16,7 @@ from forum.review.models import (
     StaffNote,
     StatusChange,
 )
-from forum.solutions.models import Comment, Follow, Solution, SolutionRevision, Tag, Vote
+from forum.solutions.models import Comment, Follow, Merge, Solution, SolutionRevision, Tag, Vote
 
 __all__ = [
     "AuditEntry",
@@ -29,6 +29,7 @@ __all__ = [
     "Flag",
     "Follow",
     "Image",
+    "Merge",
     "Notification",
     "Prototype",
     "PrototypeUpdate",

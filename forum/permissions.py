@@ -114,6 +114,8 @@ def vote_refusal(user, solution):
         return suspension_refusal(user)
     if solution.author_id == user.id:
         return _l("You cannot vote for your own solution.")
+    if solution.status == "merged":
+        return _l("This idea was merged into another one: vote there.")
     if solution.challenge.current_phase() not in VOTING_PHASES:
         return _l("Voting has closed for this challenge.")
     return None

@@ -50,6 +50,8 @@ ACCESS = {
     "review.post_update": "staff",
     "review.create_event": "staff",
     "review.signup": "member",
+    "review.merge": "staff",
+    "review.undo_merge": "staff",
     "moderation.report": "member",
     "moderation.queue": "staff",
     "moderation.settings": "staff",
@@ -107,8 +109,22 @@ def _sample_content(community, users):
     status.change_status(users["staff"], solution, "shortlisted")
     prototype = prototypes.promote(users["staff"], solution, [users["staff"]])
     event = prototypes.create_event(users["staff"], prototype, "Workshop", utcnow() + timedelta(days=9), "Qingdao", 5)
-    return {"challenge_id": challenge.id, "solution_id": solution.id, "comment_id": comment.id,
-            "notification_id": notification.id, "event_id": event.id}  # fmt: skip
+    return {
+        "challenge_id": challenge.id,
+        "solution_id": solution.id,
+        "comment_id": comment.id,
+        "notification_id": notification.id,
+        "event_id": event.id,
+        "merge_id": _sample_merge(challenge, users),
+    }
+
+
+def _sample_merge(challenge, users):
+    from forum.solutions import merges
+
+    duplicate = factories.solution(factories.user("dup_author"), challenge, title="Dup")
+    original = factories.solution(factories.user("orig_author"), challenge, title="Orig")
+    return merges.merge(users["staff"], duplicate, original).id
 
 
 def _requests(app, community, users):

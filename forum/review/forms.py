@@ -97,3 +97,13 @@ class EventForm(FlaskForm):
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
     seats = IntegerField(_l("Seats"), validators=[DataRequired(), NumberRange(min=1, max=10_000)])
     submit = SubmitField(_l("Create event"))
+
+
+class MergeForm(FlaskForm):
+    target = IntegerField(
+        _l("Merge into solution number"),
+        validators=[DataRequired(), NumberRange(min=1)],
+        description=_l("The number at the end of the other solution's address, e.g. 42 for /solutions/42."),
+    )
+    note = TextAreaField(_l("Note to the authors and the voters"), validators=[Length(max=2000)], render_kw={"rows": 2})
+    submit = SubmitField(_l("Merge duplicate"))

@@ -44,8 +44,10 @@ def change_status(actor, solution, status, note=""):
     db.session.commit()
 
 
-def record_status(actor, solution, status, note):
-    """Write the step, the audit entry and the notifications in the caller's transaction."""
+def record_status(actor, solution, status, note, tell=True):
+    """Write the step, the audit entry and (unless the caller tells people itself) the
+    notifications, in the caller's transaction."""
+    note = str(note or "")
     change = StatusChange(
         solution_id=solution.id,
         actor_id=actor.id if actor is not None else None,
@@ -64,8 +66,9 @@ def record_status(actor, solution, status, note):
         after={"status": status, "note": note},
     )
     solution.status = status
-    stake = voter_ids(solution) | follows.follower_ids(solution) | {solution.author_id}
-    notify(stake, "status", actor=actor, challenge=solution.challenge, solution=solution, detail=status)
+    if tell:
+        stake = voter_ids(solution) | follows.follower_ids(solution) | {solution.author_id}
+        notify(stake, "status", actor=actor, challenge=solution.challenge, solution=solution, detail=status)
     return change
 
 

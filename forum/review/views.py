@@ -1,4 +1,4 @@
-"""Staff actions on ideas: status changes, rubric reviews, assignments, private notes, the board."""
+"""Staff actions on ideas: status changes, merges, rubric reviews, assignments, private notes, the board."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -7,13 +7,14 @@ from flask_login import current_user, login_required
 from forum.accounts.services import get_user
 from forum.challenges.services import get_challenge_for
 from forum.communities.services import staff_of
-from forum.errors import RuleBroken
+from forum.errors import NotFound, RuleBroken
 from forum.forms import attach_error, choices
 from forum.permissions import can_answer, can_read_reviews, is_staff, require
 from forum.review import scoring, status
-from forum.review.forms import AssignForm, ReviewForm, StaffNoteForm, StatusForm
+from forum.review.forms import AssignForm, MergeForm, ReviewForm, StaffNoteForm, StatusForm
 from forum.review.models import RUBRIC_WEIGHTS
 from forum.security import keeps_input_on_csrf_failure
+from forum.solutions import merges
 from forum.solutions import services as solutions
 from forum.views import refused
 
@@ -106,3 +107,37 @@ def assign_form(solution):
         (grant.user.id, grant.user.username) for grant in staff_of(solution.challenge.community)
     )
     return form
+
+
+@bp.route("/solutions/<int:solution_id>/merge", methods=["POST"])
+@login_required
+def merge(solution_id):
+    source = solutions.get_solution_for(current_user, solution_id)
+    require(can_answer(current_user, source))
+    form = MergeForm(prefix="merge")
+    if form.validate_on_submit():
+        try:
+            target = solutions.get_solution_for(current_user, form.target.data)
+            merges.merge(current_user, source, target, form.note.data)
+        except (RuleBroken, NotFound) as error:
+            return refused(error if isinstance(error, RuleBroken) else RuleBroken(_("No such solution.")), _url(source))
+        flash(_("Merged. Both authors and all voters are told."), "success")
+        return redirect(url_for("solutions.detail", solution_id=target.id))
+    return redirect(_url(source))
+
+
+@bp.route("/merges/<int:merge_id>/undo", methods=["POST"])
+@login_required
+def undo_merge(merge_id):
+    record = merges.get_merge(merge_id)
+    require(can_answer(current_user, record.source))
+    try:
+        merges.undo(current_user, record)
+    except RuleBroken as error:
+        return refused(error, _url(record.source))
+    flash(_("The merge is undone."), "success")
+    return redirect(_url(record.source))
+
+
+def _url(solution):
+    return url_for("solutions.detail", solution_id=solution.id)

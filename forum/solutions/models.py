@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
@@ -143,3 +143,23 @@ class Follow(db.Model):
     target_type: Mapped[str] = mapped_column(String(16))  # "challenge" or "solution"
     target_id: Mapped[int]
     created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Merge(db.Model):
+    """A duplicate merged into another solution, with what it takes to undo it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("solution.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("solution.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    source_status: Mapped[str] = mapped_column(String(16))
+    # Votes moved to the target, and voters whose vote for the source was dropped because they
+    # had voted for the target too (their vote came back to their budget).
+    moved_vote_ids: Mapped[list] = mapped_column(JSON, default=list)
+    dropped_voter_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    undone: Mapped[datetime | None]
+
+    source = relationship("Solution", foreign_keys=[source_id])
+    target = relationship("Solution", foreign_keys=[target_id])

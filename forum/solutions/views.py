@@ -19,11 +19,11 @@ from forum.permissions import (
     submission_refusal,
 )
 from forum.review import prototypes, scoring, status
-from forum.review.forms import EventForm, ReviewForm, StaffNoteForm, StatusForm, UpdateForm
+from forum.review.forms import EventForm, MergeForm, ReviewForm, StaffNoteForm, StatusForm, UpdateForm
 from forum.review.prototype_views import promote_form
 from forum.review.views import assign_form
 from forum.security import keeps_input_on_csrf_failure
-from forum.solutions import comments, follows, services, votes
+from forum.solutions import comments, follows, merges, services, votes
 from forum.solutions.forms import CommentForm, SolutionForm
 from forum.views import back, clear_draft, refused
 
@@ -93,6 +93,7 @@ def detail(solution_id):
         status_form=StatusForm.for_solution(solution) if can_answer(current_user, solution) else None,
         **_staff_review(solution),
         **_prototype(solution),
+        **_merges(solution),
     )
 
 
@@ -135,6 +136,17 @@ def follow(solution_id):
     solution = services.get_solution_for(current_user, solution_id)
     follows.set_following(current_user, solution, request.form.get("action") != "unfollow")
     return back(url_for("solutions.detail", solution_id=solution.id))
+
+
+def _merges(solution):
+    """Where a merged idea went, or which ideas were merged into this one, with their discussions."""
+    sources = merges.merged_from(solution)
+    staff = can_answer(current_user, solution)
+    return {
+        "merged_into": merges.merged_into(solution),
+        "merged_from": [(m, comments.thread(m.source.challenge, m.source, viewer=current_user)) for m in sources],
+        "merge_form": MergeForm(prefix="merge") if staff and solution.status != "merged" else None,
+    }
 
 
 def _prototype(solution):
