@@ -1,7 +1,7 @@
 """Language selection (the user's choice, then Accept-Language) and locale-aware formatting."""
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 from flask_login import current_user
 
 from forum.challenges.models import PHASE_LABELS
@@ -16,6 +16,7 @@ def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["date"] = _format_date
+    app.jinja_env.filters["timedelta"] = format_timedelta
     app.context_processor(_language_context)
 
 

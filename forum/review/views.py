@@ -6,10 +6,11 @@ from flask_login import current_user, login_required
 
 from forum.accounts.services import get_user
 from forum.challenges.services import get_challenge_for
-from forum.communities.services import staff_of
+from forum.communities.services import get_community, staff_of
 from forum.errors import NotFound, RuleBroken
 from forum.forms import attach_error, choices
 from forum.permissions import can_answer, can_read_reviews, is_staff, require
+from forum.review import dashboard as dashboards
 from forum.review import scoring, status
 from forum.review.forms import AssignForm, MergeForm, ReviewForm, StaffNoteForm, StatusForm
 from forum.review.models import RUBRIC_WEIGHTS
@@ -141,3 +142,13 @@ def undo_merge(merge_id):
 
 def _url(solution):
     return url_for("solutions.detail", solution_id=solution.id)
+
+
+@bp.route("/c/<slug>/dashboard")
+@login_required
+def dashboard(slug):
+    community = get_community(slug)
+    require(is_staff(current_user, community))
+    return render_template(
+        "review/dashboard.html", community=community, board=dashboards.dashboard(current_user, community)
+    )
