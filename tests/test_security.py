@@ -113,3 +113,23 @@ def test_no_inline_script_in_pages(client, users, login):
 )
 def test_safe_next(target, expected):
     assert safe_next(target) == expected
+
+
+def test_prefixed_forms_carry_their_own_token(csrf_app, users, community):
+    """A page with several forms prefixes them; each must post its token under its own name, and
+    a form that checks its own token (to keep the text on failure) must find it there."""
+    from forum.challenges.services import set_phase
+    from forum.review.models import Review
+
+    challenge = factories.challenge(users["staff"], community)
+    solution = factories.solution(users["fan"], challenge)
+    set_phase(users["staff"], challenge, "review")
+    client = csrf_app.test_client()
+    client.post(
+        "/login", data={"login": "staff", "password": factories.PASSWORD, "csrf_token": _token(client, "/login")}
+    )
+    page = client.get(f"/solutions/{solution.id}").get_data(as_text=True)
+    token = re.search(r'name="review-csrf_token" value="([^"]+)"', page).group(1)
+    scores = {f"review-{c}": "4" for c in ("feasibility", "impact", "novelty", "cost")}
+    client.post(f"/solutions/{solution.id}/review", data={**scores, "review-csrf_token": token})
+    assert db.session.execute(db.select(Review)).scalar_one().impact == 4
