@@ -17,7 +17,7 @@ from forum.review.forms import EventForm, PromoteForm, UpdateForm
 from forum.review.models import Prototype
 from forum.review.views import bp
 from forum.solutions import services as solutions
-from forum.views import back, refused
+from forum.views import back, clear_draft, refused
 
 
 @bp.route("/solutions/<int:solution_id>/promote", methods=["POST"])
@@ -47,6 +47,7 @@ def post_update(solution_id):
             prototypes.post_update(current_user, prototype, form.body.data, [image.id for image in stored])
         except RuleBroken as error:
             return refused(error, _solution_url(solution))
+        clear_draft()
         flash(_("Update published."), "success")
     return redirect(_solution_url(solution, "prototype"))
 
