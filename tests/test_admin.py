@@ -4,6 +4,7 @@ from forum.accounts.models import User
 from forum.communities.models import Community
 from forum.extensions import db
 from forum.moderation.models import AuditEntry
+from tests import factories
 
 
 def test_admin_creates_a_community_with_markdown_description(app, users, login):
@@ -109,3 +110,15 @@ def test_user_list_pages_by_id(app, users, login):
     first, next_before = find_users(limit=2)
     second, _ = find_users(before_id=next_before, limit=2)
     assert [u.id for u in first + second] == [u.id for u in everyone][:4]
+
+
+def test_audit_log_filters_by_community_and_actor(app, users, login, community):
+    from forum.challenges.services import set_phase
+
+    challenge = factories.challenge(users["staff"], community)
+    set_phase(users["staff"], challenge, "voting")
+    admin = login(users["admin"])
+    page = admin.get(f"/admin/audit?community={community.id}&actor=STAFF").get_data(as_text=True)
+    rows = page.split("<tbody>")[1]
+    assert "challenge.phase" in rows and "role.grant" not in rows
+    assert "challenge.phase" not in admin.get("/admin/audit?actor=admin").get_data(as_text=True).split("<tbody>")[1]

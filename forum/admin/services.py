@@ -18,8 +18,9 @@ def find_users(query=None, before_id=None, limit=50):
     return _page(stmt, User.id, before_id, limit)
 
 
-def audit_entries(action=None, before_id=None, limit=50):
-    """Audit entries newest first, optionally of one action; returns (rows, next_before_id)."""
+def audit_entries(action=None, before_id=None, limit=50, community_id=None, actor=None):
+    """Audit entries newest first, optionally of one action, community or actor (a username);
+    returns (rows, next_before_id)."""
     stmt = (
         db.select(AuditEntry)
         .options(joinedload(AuditEntry.actor), joinedload(AuditEntry.community))
@@ -27,6 +28,10 @@ def audit_entries(action=None, before_id=None, limit=50):
     )
     if action:
         stmt = stmt.filter_by(action=action)
+    if community_id:
+        stmt = stmt.filter_by(community_id=community_id)
+    if actor:
+        stmt = stmt.join(User, AuditEntry.actor_id == User.id).where(User.username_key == actor.strip().casefold())
     return _page(stmt, AuditEntry.id, before_id, limit)
 
 

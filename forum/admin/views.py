@@ -121,10 +121,19 @@ def revoke_role(grant_id):
 
 @bp.route("/audit")
 def audit():
-    action = request.args.get("action") or None
-    entries, next_before = services.audit_entries(action, request.args.get("before", type=int))
+    filters = {
+        "action": request.args.get("action") or None,
+        "community_id": request.args.get("community", type=int),
+        "actor": (request.args.get("actor") or "")[:30] or None,
+    }
+    entries, next_before = services.audit_entries(before_id=request.args.get("before", type=int), **filters)
     return render_template(
-        "admin/audit.html", entries=entries, next_before=next_before, action=action, actions=services.audit_actions()
+        "admin/audit.html",
+        entries=entries,
+        next_before=next_before,
+        filters=filters,
+        actions=services.audit_actions(),
+        communities=communities.list_communities(),
     )
 
 
