@@ -17,6 +17,8 @@ from forum.moderation.views import bp as moderation_bp
 from forum.notifications.views import bp as notifications_bp
 from forum.review import prototype_views  # noqa: F401  (adds the prototype routes to the review blueprint)
 from forum.review.views import bp as review_bp
+from forum.search import queue as search_queue
+from forum.search.views import bp as search_bp
 from forum.solutions import comment_views  # noqa: F401  (adds the comment routes to the solutions blueprint)
 from forum.solutions.views import bp as solutions_bp
 
@@ -30,6 +32,7 @@ BLUEPRINTS = (
     notifications_bp,
     review_bp,
     moderation_bp,
+    search_bp,
     media_bp,
     admin_bp,
 )
@@ -63,3 +66,4 @@ def register_extensions(app):
     i18n.init_app(app)
     security.init_app(app)
     permissions.init_app(app)
+    search_queue.init_app(app)

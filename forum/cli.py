@@ -1,4 +1,6 @@
-"""Flask commands: create-user, seed-demo."""
+"""Flask commands: create-user, seed-demo, search reindex|drain."""
+
+import time
 
 import click
 from flask import current_app
@@ -7,6 +9,8 @@ from forum import demo
 from forum.accounts import services as accounts
 from forum.communities import services as communities
 from forum.errors import DomainError
+from forum.search import queue
+from forum.search.rebuild import rebuild_index
 
 ROLES = ("fan", "staff", "product", "admin")
 
@@ -14,6 +18,26 @@ ROLES = ("fan", "staff", "product", "admin")
 def init_app(app):
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(search_group)
+
+
+@click.group("search")
+def search_group():
+    """The search index."""
+
+
+@search_group.command("reindex")
+def search_reindex():
+    """Rebuild the search index from the database."""
+    started = time.perf_counter()
+    count = rebuild_index()
+    click.echo(f"Indexed {count} documents in {time.perf_counter() - started:.1f} s.")
+
+
+@search_group.command("drain")
+def search_drain():
+    """Apply pending changes to the index (normally done after each request)."""
+    click.echo(f"Applied {queue.drain()} queued changes.")
 
 
 @click.command("create-user")

@@ -54,3 +54,7 @@ LOG_LEVEL = "INFO"
 
 # Uploads larger than this are refused before the app reads them (six 8 MB images and the text).
 MAX_CONTENT_LENGTH = 52 * 1024 * 1024
+
+# The search index; derived from the database and rebuilt from it at any time.
+# Defaults to instance/search-index.
+SEARCH_INDEX_DIR = None

@@ -1,6 +1,8 @@
 """Engine setup: SQLite pragmas and BEGIN IMMEDIATE for writes, PostgreSQL pooling, migrations."""
 
+import contextvars
 import os
+from contextlib import contextmanager
 
 from flask import has_request_context, request
 from sqlalchemy import event
@@ -12,6 +14,9 @@ from forum.extensions import db, migrate
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# Set by reading(): transactions begun inside only read, whatever the request method.
+_read_only = contextvars.ContextVar("read_only", default=False)
 
 
 def init_app(app):
@@ -55,8 +60,21 @@ def _configure_sqlite(engine):
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+@contextmanager
+def reading():
+    """Begin SQLite transactions in here as deferred readers, so a long read (rebuilding the
+    search index) never holds the write lock and blocks the forum."""
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+
+
 def _expects_write():
     """Requests that may change state write; so do commands and scripts."""
+    if _read_only.get():
+        return False
     if has_request_context():
         return request.method not in SAFE_METHODS
     return True

@@ -16,6 +16,7 @@ from forum.review.models import (
     StaffNote,
     StatusChange,
 )
+from forum.search.models import SearchQueue
 from forum.solutions.models import Comment, Follow, Merge, Solution, SolutionRevision, Tag, Vote
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "PrototypeUpdate",
     "Review",
     "ReviewAssignment",
+    "SearchQueue",
     "Solution",
     "SolutionRevision",
     "StaffNote",

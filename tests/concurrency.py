@@ -21,3 +21,28 @@ def increment_description(database_uri, community_id, times):
                 db.session.rollback()
                 failures += 1
     return failures
+
+
+def post_and_index(database_uri, index_dir, challenge_id, author_id, label, count):
+    """Post solutions and drain the search queue after each, as a worker process would."""
+    from forum import create_app
+    from forum.accounts.models import User
+    from forum.challenges.models import Challenge
+    from forum.extensions import db
+    from forum.search import queue
+    from forum.solutions.services import submit_solution
+
+    app = create_app(
+        {
+            "SECRET_KEY": "x" * 64,
+            "SQLALCHEMY_DATABASE_URI": database_uri,
+            "SEARCH_INDEX_DIR": index_dir,
+            "LOG_REQUESTS": False,
+        }
+    )
+    with app.app_context():
+        for n in range(count):
+            author = db.session.get(User, author_id)
+            challenge = db.session.get(Challenge, challenge_id)
+            submit_solution(author, challenge, f"{label} parallel idea {n}", f"parallel body {label} {n}")
+            queue.drain()

@@ -7,6 +7,7 @@ the suite against PostgreSQL; each session then works in a schema of its own, dr
 import contextvars
 import os
 import secrets
+import shutil
 import tempfile
 
 import pytest
@@ -20,6 +21,7 @@ from forum.extensions import db, limiter
 from tests import factories
 
 PG_URL = os.environ.get("COCREATE_TEST_DATABASE_URL")
+SEARCH_INDEX_DIR = os.path.join(tempfile.gettempdir(), f"cocreate-test-index-{os.getpid()}")
 
 
 def _test_database(tmp_dir):
@@ -50,6 +52,7 @@ def _config(database_uri, **overrides):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         # Tests post forms directly; the CSRF tests and the browser tests switch it back on.
         "WTF_CSRF_ENABLED": False,
+        "SEARCH_INDEX_DIR": SEARCH_INDEX_DIR,
     }
     config.update(overrides)
     return config
@@ -112,6 +115,7 @@ def app(base_app):
         yield base_app
         db.session.remove()
         _empty_tables()
+        shutil.rmtree(SEARCH_INDEX_DIR, ignore_errors=True)
 
 
 def _empty_tables():

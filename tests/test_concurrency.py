@@ -20,6 +20,7 @@ import pytest
 from forum.extensions import db
 from forum.solutions.models import Solution, Vote
 from tests import factories
+from tests.conftest import SEARCH_INDEX_DIR
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKERS = 4
@@ -42,6 +43,7 @@ def server(database_uri, base_app):
         # A load test: Flask-Limiter's own switch, as DESIGN.md says.
         "COCREATE_RATELIMIT_ENABLED": "false",
         "COCREATE_LOG_REQUESTS": "false",
+        "COCREATE_SEARCH_INDEX_DIR": os.path.join(os.path.dirname(SEARCH_INDEX_DIR), f"cocreate-gunicorn-index-{port}"),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "app:app"],

@@ -63,6 +63,7 @@ ACCESS = {
     "notifications.open_one": "own",
     "notifications.read_all": "member",
     "media.file": "public",
+    "search.results": "public",
     "admin.index": "admin",
     "admin.community_list": "admin",
     "admin.community_new": "admin",

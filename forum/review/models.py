@@ -116,6 +116,7 @@ class PrototypeUpdate(db.Model):
     created: Mapped[datetime] = mapped_column(default=utcnow)
 
     author = relationship("User")
+    prototype = relationship("Prototype")
     images = relationship("Image", order_by="Image.id", primaryjoin="Image.update_id == PrototypeUpdate.id")
 
 

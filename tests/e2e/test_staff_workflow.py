@@ -76,6 +76,8 @@ def test_report_hide_restore_review_promote_and_the_workshop(page, campaign, tmp
     log_in(page, "fan_a")
     page.goto(challenge_url)
     expect(page.locator(".solution-list")).not_to_contain_text("Cheap watches here")
+    page.goto("/search?q=cheap+watches")
+    expect(page.locator(".search-results")).not_to_contain_text("Cheap watches here")
     response = page.goto(f"/solutions/{spam}")
     assert response.status == 404
     page.console_errors.clear()  # that 404 was the point
@@ -86,6 +88,8 @@ def test_report_hide_restore_review_promote_and_the_workshop(page, campaign, tmp
     page.get_by_role("button", name="Restore").click()
     page.goto(challenge_url)
     expect(page.locator(".solution-list")).to_contain_text("Cheap watches here")
+    page.goto("/search?q=cheap+watches")
+    expect(page.locator(".search-results")).to_contain_text("Cheap watches here")
 
     # Two reviewers score three solutions; the board ranks them.
     for solution_id, values in ((steam, (5, 5, 4, 4)), (drum, (4, 4, 4, 3)), (spam, (1, 1, 1, 1))):

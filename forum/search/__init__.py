@@ -1,0 +1,1 @@
+"""Full-text search in Chinese and English: a Whoosh index derived from the database."""

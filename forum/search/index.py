@@ -1,0 +1,168 @@
+"""The Whoosh index: schema, analyzers (jieba for words, bigrams for Chinese substrings), documents.
+
+Chinese has no spaces, so words come from jieba's search mode (which also emits the shorter words
+inside long ones). Words jieba splits another way would still be missed, so every run of Chinese
+characters is indexed a second time as overlapping character pairs: a query word then matches
+as a phrase of its pairs, which finds any 2+ character substring.
+"""
+
+import html as html_module
+import logging
+import os
+import re
+import shutil
+
+from flask import current_app
+from jieba.analyse import ChineseAnalyzer
+from whoosh import index
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, Schema
+
+log = logging.getLogger(__name__)
+
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+TYPES = ("challenge", "solution", "comment", "update")
+
+
+class CJKBigramTokenizer(Tokenizer):
+    """Overlapping pairs of Chinese characters, with positions, for phrase (substring) queries."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):  # fmt: skip
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        position = start_pos
+        for run in CJK_RUN.finditer(value):
+            text = run.group()
+            pairs = [text[i : i + 2] for i in range(len(text) - 1)] or [text]
+            for offset, pair in enumerate(pairs):
+                token.text = pair
+                token.boost = 1.0
+                if positions:
+                    token.pos = position
+                if chars:
+                    token.startchar = start_char + run.start() + offset
+                    token.endchar = token.startchar + len(pair)
+                position += 1
+                yield token
+            position += 1  # runs are not adjacent to each other
+
+
+def bigrams(text):
+    return [text[i : i + 2] for i in range(len(text) - 1)] or [text]
+
+
+def build_schema():
+    words = ChineseAnalyzer()
+    return Schema(
+        key=ID(unique=True, stored=True),
+        type=ID(stored=True),
+        obj_id=NUMERIC(int, stored=True),
+        community=ID(stored=True),
+        challenge=NUMERIC(int, stored=True),
+        solution=NUMERIC(int, stored=True),
+        author=ID,
+        visibility=ID,
+        status=ID(stored=True),
+        title=TEXT(analyzer=words, stored=True, field_boost=2.0),
+        body=TEXT(analyzer=words, stored=True),
+        cjk=TEXT(analyzer=CJKBigramTokenizer(), phrase=True),
+        created=DATETIME(stored=True, sortable=True),
+    )
+
+
+SCHEMA = build_schema()
+
+
+def index_dir(app=None):
+    app = app or current_app
+    return app.config["SEARCH_INDEX_DIR"] or os.path.join(app.instance_path, "search-index")
+
+
+def open_index(create=True):
+    """The index, or a new empty one when it is missing (create=True). Raises IndexUnavailable
+    when it exists but cannot be read."""
+    path = index_dir()
+    try:
+        if index.exists_in(path):
+            ix = index.open_dir(path)
+            ix.doc_count()  # touches the segment files: a corrupt index fails here
+            return ix
+    except Exception as error:  # Whoosh raises many kinds for damaged files
+        raise IndexUnavailable(str(error)) from error
+    if not create:
+        raise IndexUnavailable("no index")
+    os.makedirs(path, exist_ok=True)
+    return index.create_in(path, SCHEMA)
+
+
+def reset_index():
+    """Throw away a damaged index and start an empty one."""
+    path = index_dir()
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path, exist_ok=True)
+    return index.create_in(path, SCHEMA)
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or damaged; search falls back to the database meanwhile."""
+
+
+def document(kind, obj):
+    """The search document for a challenge, solution, comment or prototype update, or None when
+    it should not be in the index (deleted)."""
+    if kind == "challenge":
+        return _doc(
+            kind, obj, obj.community_id, obj.id, None, obj.author_id, obj.visibility, "", obj.title, obj.body_html
+        )
+    if kind == "solution":
+        challenge = obj.challenge
+        visibility = _worst(obj.visibility, challenge.visibility)
+        return _doc(kind, obj, obj.community_id, obj.challenge_id, obj.id, obj.author_id, visibility, obj.status,
+                    obj.title, obj.body_html)  # fmt: skip
+    if kind == "comment":
+        if obj.deleted:
+            return None
+        parents = [obj.challenge] + ([obj.solution] if obj.solution_id else [])
+        visibility = _worst(obj.visibility, *(p.visibility for p in parents))
+        return _doc(kind, obj, obj.challenge.community_id, obj.challenge_id, obj.solution_id, obj.author_id,
+                    visibility, "", "", obj.body_html)  # fmt: skip
+    if kind == "update":
+        solution = obj.prototype.solution
+        visibility = _worst(solution.visibility, solution.challenge.visibility)
+        return _doc(kind, obj, solution.community_id, solution.challenge_id, solution.id, obj.author_id, visibility,
+                    "", "", obj.body_html)  # fmt: skip
+    raise ValueError(kind)
+
+
+def _worst(*visibilities):
+    for level in ("hidden", "pending"):
+        if level in visibilities:
+            return level
+    return "public"
+
+
+def _doc(kind, obj, community_id, challenge_id, solution_id, author_id, visibility, status, title, body_html):
+    body = plain_text(body_html)
+    return {
+        "key": f"{kind}:{obj.id}",
+        "type": kind,
+        "obj_id": obj.id,
+        "community": str(community_id),
+        "challenge": challenge_id or 0,
+        "solution": solution_id or 0,
+        "author": str(author_id or 0),
+        "visibility": visibility,
+        "status": status or "",
+        "title": title or "",
+        "body": body,
+        "cjk": f"{title or ''} {body}",
+        "created": obj.created,
+    }
+
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(html):
+    """Text of our own sanitized HTML, for indexing and snippets."""
+    return html_module.unescape(TAG.sub(" ", html or "")).strip()

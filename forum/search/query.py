@@ -1,0 +1,194 @@
+"""Searching: a safe parser limited to the text fields, the visibility filter inside the search,
+highlighted snippets, and a plain database query whenever the index cannot answer."""
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from sqlalchemy import or_
+from whoosh import highlight
+from whoosh.qparser import MultifieldParser, OrGroup, plugins
+from whoosh.query import And, Every, NullQuery, Or, Phrase, Term
+
+from forum.communities.models import CommunityRole
+from forum.extensions import db
+from forum.permissions import is_admin, is_member
+from forum.search import index, queue
+from forum.search.index import CJK_RUN, TYPES, bigrams
+
+__all__ = ["SORTS", "TYPES", "Results", "search"]
+
+log = logging.getLogger(__name__)
+QUERY_MAX = 200
+PAGE_SIZE = 20
+SORTS = ("relevance", "new")
+# Only the text fields may be searched: `status:hidden` must be plain text, not a field query.
+SEARCHABLE = ["title", "body"]
+
+
+@dataclass
+class Result:
+    type: str
+    id: int
+    title: str
+    snippet: Markup
+    endpoint: str
+    url_kwargs: dict
+    created: object
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list
+    total: int
+    page: int
+    pages: int
+    degraded: bool = False
+    message: str | None = None
+
+
+def clean_query(raw):
+    """At most 200 printable characters, whitespace collapsed."""
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in (raw or "")[: QUERY_MAX * 4])
+    return " ".join(text.split())[:QUERY_MAX]
+
+
+def search(viewer, raw, community=None, kind=None, status=None, sort="relevance", page=1):
+    """Results the viewer may see, `PAGE_SIZE` a page. Never raises for a bad query."""
+    text = clean_query(raw)
+    page = max(1, min(int(page or 1), 500))
+    if not text:
+        return Results(text, [], 0, page, 0)
+    if queue.has_pending():
+        queue.drain(limit=2000)
+    try:
+        ix = index.open_index(create=False)
+    except index.IndexUnavailable:
+        log.warning("search index unavailable; answering from the database")
+        return _database_search(viewer, text, community, kind, status, page)
+    with ix.searcher() as searcher:
+        query = _build_query(ix, text)
+        if query is NullQuery:
+            return Results(text, [], 0, page, 0)
+        allowed = _filters(viewer, community, kind, status)
+        options = {"filter": allowed, "pagelen": PAGE_SIZE}
+        if sort == "new":
+            options["sortedby"] = "created"
+            options["reverse"] = True
+        hits = searcher.search_page(query, page, **options)
+        hits.results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=40)
+        hits.results.formatter = _MarkFormatter()
+        results = [_result(hit) for hit in hits]
+        return Results(text, results, hits.total, page, hits.pagecount)
+
+
+def _build_query(ix, text):
+    parser = MultifieldParser(SEARCHABLE, ix.schema, group=OrGroup.factory(0.9))
+    for plugin in (plugins.FieldsPlugin, plugins.WildcardPlugin, plugins.RangePlugin, plugins.BoostPlugin):
+        parser.remove_plugin_class(plugin)
+    try:
+        words = parser.parse(text)
+    except Exception:  # Whoosh's parser fails on some inputs (e.g. "NOT OR foobar")
+        words = Or([Term(field, token.text) for field in SEARCHABLE for token in _analyze(ix, text)])
+    runs = [run for run in CJK_RUN.findall(text) if len(run) >= 2]
+    phrases = [Phrase("cjk", bigrams(run)) if len(run) > 2 else Term("cjk", run) for run in runs]
+    if phrases:
+        return Or([words, And(phrases)]).normalize()
+    return words.normalize()
+
+
+def _analyze(ix, text):
+    return list(ix.schema["body"].analyzer(text))
+
+
+def _filters(viewer, community, kind, status):
+    """Visibility inside the search itself: public documents, the viewer's own, and everything in
+    communities the viewer runs; admins see all."""
+    parts = []
+    if not is_admin(viewer):
+        visible = [Term("visibility", "public")]
+        if is_member(viewer):
+            visible.append(Term("author", str(viewer.id)))
+            staff_of = db.session.execute(
+                db.select(CommunityRole.community_id).filter_by(user_id=viewer.id, role="staff")
+            ).scalars()
+            visible += [Term("community", str(c)) for c in staff_of]
+        parts.append(Or(visible))
+    if community is not None:
+        parts.append(Term("community", str(community.id)))
+    if kind in TYPES:
+        parts.append(Term("type", kind))
+    if status:
+        parts.append(Term("status", status))
+    return And(parts) if parts else Every()
+
+
+class _MarkFormatter(highlight.Formatter):
+    """Matches in <mark>; everything else escaped, since snippets go into pages as HTML."""
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+    def format_fragment(self, fragment, replace=False):
+        out, index_ = [], fragment.startchar
+        text = fragment.text
+        for token in fragment.matches:
+            if token.startchar < index_:
+                continue
+            out.append(str(escape(text[index_ : token.startchar])))
+            out.append(self.format_token(text, token, replace))
+            index_ = token.endchar
+        out.append(str(escape(text[index_ : fragment.endchar])))
+        return "".join(out)
+
+
+def _result(hit):
+    snippet = hit.highlights("body") or hit.highlights("title") or escape(hit["body"][:160])
+    kind = hit["type"]
+    # _MarkFormatter escaped every character of the stored text; only its <mark> tags are markup.
+    safe_snippet = Markup(snippet)  # noqa: S704
+    return Result(kind, hit["obj_id"], hit["title"], safe_snippet, *_link(kind, hit), hit["created"])
+
+
+def _link(kind, fields):
+    """(endpoint, url arguments) of the page a result opens."""
+    if kind == "challenge":
+        return "challenges.detail", {"challenge_id": fields["obj_id"]}
+    if kind == "solution":
+        return "solutions.detail", {"solution_id": fields["obj_id"]}
+    anchor = f"comment-{fields['obj_id']}" if kind == "comment" else "prototype"
+    if fields["solution"]:
+        return "solutions.detail", {"solution_id": fields["solution"], "_anchor": anchor}
+    return "challenges.detail", {"challenge_id": fields["challenge"], "_anchor": anchor}
+
+
+def _database_search(viewer, text, community, kind, status, page):
+    """Titles and bodies of challenges and solutions, by substring, newest first: slower and
+    plainer than the index, but an answer while the index is rebuilt."""
+    from forum.challenges.models import Challenge
+    from forum.permissions import visible_to
+    from forum.solutions.models import Solution
+
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+    hits = []
+    for model, name in ((Solution, "solution"), (Challenge, "challenge")):
+        if kind and kind != name:
+            continue
+        stmt = db.select(model).where(
+            or_(model.title.like(pattern, escape="\\"), model.body.like(pattern, escape="\\"))
+        )
+        if not is_admin(viewer):
+            stmt = stmt.where(visible_to(model, viewer))
+        if community is not None:
+            stmt = stmt.where(model.community_id == community.id)
+        if status and name == "solution":
+            stmt = stmt.where(Solution.status == status)
+        for row in db.session.execute(stmt.order_by(model.id.desc()).limit(PAGE_SIZE)).scalars():
+            fields = {"obj_id": row.id, "solution": 0, "challenge": 0}
+            snippet = escape(index.plain_text(row.body_html)[:160])
+            hits.append(Result(name, row.id, row.title, snippet, *_link(name, fields), row.created))
+    hits.sort(key=lambda r: r.created, reverse=True)
+    return Results(text, hits[:PAGE_SIZE], len(hits), 1, 1, degraded=True)

@@ -1,0 +1,191 @@
+"""Keeping the index in step with the database.
+
+Every flush that changes indexed content adds a row to the search queue in the same transaction.
+After the commit, whichever process gets Whoosh's writer lock drains the queue: it rewrites each
+queued document from the database, commits the index, and only then deletes the rows it handled.
+A process that finds the lock taken leaves its rows to the holder, which drains until the queue is
+empty. A failure to index is logged and retried on the next drain; it never fails a post.
+"""
+
+import logging
+
+from flask import current_app, g, has_app_context
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+from whoosh.index import LockError
+
+from forum.extensions import db
+from forum.search import index
+from forum.search.models import SearchQueue
+
+log = logging.getLogger(__name__)
+BATCH = 500
+# Attributes whose change alters a search document, per indexed model.
+WATCHED = {
+    "Challenge": ("challenge", {"title", "body_html", "visibility"}),
+    "Solution": ("solution", {"title", "body_html", "visibility", "status"}),
+    "Comment": ("comment", {"body_html", "visibility", "deleted"}),
+    "PrototypeUpdate": ("update", {"body_html"}),
+}
+
+
+SESSION_EVENTS = (
+    ("before_flush", "_collect_changes"),
+    ("after_flush", "_write_rows"),
+    ("after_commit", "_note_commit"),
+    ("after_rollback", "_forget"),
+)
+
+
+def init_app(app):
+    # Session events are global: listen once, however many apps a process builds.
+    for name, handler in SESSION_EVENTS:
+        if not event.contains(Session, name, globals()[handler]):
+            event.listen(Session, name, globals()[handler])
+    app.after_request(_drain_after_response)
+
+
+def _collect_changes(session, _flush_context, _instances):
+    pending = session.info.setdefault("search_pending", set())
+    with session.no_autoflush:
+        for obj in [*session.new, *session.dirty, *session.deleted]:
+            watched = WATCHED.get(type(obj).__name__)
+            if watched is None:
+                continue
+            kind, attributes = watched
+            if obj in session.new or obj in session.deleted or _changed(obj, attributes):
+                pending.add((kind, obj))
+                # A parent's visibility decides its children's: requeue them too.
+                if kind in ("challenge", "solution") and obj.id is not None and _changed(obj, {"visibility"}):
+                    pending.update(_children(kind, obj))
+
+
+def _write_rows(session, _flush_context):
+    pending = session.info.pop("search_pending", set())
+    keys = sorted({f"{kind}:{obj.id}" for kind, obj in pending if obj.id is not None})
+    if keys:
+        session.execute(db.insert(SearchQueue), [{"key": key} for key in keys])
+        session.info["search_written"] = True
+
+
+def _forget(session):
+    session.info.pop("search_pending", None)
+    session.info.pop("search_written", None)
+
+
+def _changed(obj, attributes):
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in attributes if name in state.attrs)
+
+
+def _children(kind, obj):
+    from forum.review.models import Prototype, PrototypeUpdate
+    from forum.solutions.models import Comment, Solution
+
+    children = []
+    if kind == "challenge":
+        children += [
+            ("solution", s) for s in db.session.execute(db.select(Solution).filter_by(challenge_id=obj.id)).scalars()
+        ]
+        comments = db.select(Comment).filter_by(challenge_id=obj.id)
+    else:
+        comments = db.select(Comment).filter_by(solution_id=obj.id)
+        updates = db.select(PrototypeUpdate).join(Prototype).where(Prototype.solution_id == obj.id)
+        children += [("update", u) for u in db.session.execute(updates).scalars()]
+    children += [("comment", c) for c in db.session.execute(comments).scalars()]
+    return children
+
+
+def _note_commit(session):
+    if session.info.pop("search_written", False) and has_app_context():
+        g.search_dirty = True
+
+
+def _drain_after_response(response):
+    """Index the request's changes once the response is on its way: the user does not wait."""
+    if g.pop("search_dirty", False):
+        app = current_app._get_current_object()
+
+        def drain_later():
+            with app.app_context():
+                drain()
+
+        response.call_on_close(drain_later)
+    return response
+
+
+def has_pending():
+    return db.session.execute(db.select(SearchQueue.id).limit(1)).first() is not None
+
+
+def drain(limit=None):
+    """Apply queued changes to the index until the queue is empty (or `limit` rows are done).
+    Returns the number of rows applied; 0 when another process holds the writer."""
+    done = 0
+    try:
+        ix = index.open_index(create=False)
+    except index.IndexUnavailable:
+        # Missing or damaged: start afresh and rebuild through the queue; searches answer from
+        # the database until it is drained.
+        log.warning("search index missing or damaged; rebuilding it")
+        ix = index.reset_index()
+        enqueue_everything()
+    while limit is None or done < limit:
+        rows = db.session.execute(db.select(SearchQueue).order_by(SearchQueue.id).limit(BATCH)).scalars().all()
+        if not rows:
+            break
+        try:
+            writer = ix.writer(timeout=0)
+        except LockError:
+            db.session.rollback()
+            return done
+        try:
+            for key in sorted({row.key for row in rows}):
+                _apply(writer, key)
+            writer.commit()
+        except Exception:
+            writer.cancel()
+            db.session.rollback()
+            log.exception("indexing failed; the queue keeps the changes for the next try")
+            return done
+        db.session.execute(db.delete(SearchQueue).where(SearchQueue.id <= rows[-1].id))
+        db.session.commit()
+        done += len(rows)
+    db.session.commit()
+    return done
+
+
+def _apply(writer, key):
+    kind, _, obj_id = key.partition(":")
+    obj = _load(kind, int(obj_id))
+    document = index.document(kind, obj) if obj is not None else None
+    if document is None:
+        writer.delete_by_term("key", key)
+    else:
+        writer.update_document(**document)
+
+
+def _load(kind, obj_id):
+    from forum.challenges.models import Challenge
+    from forum.review.models import PrototypeUpdate
+    from forum.solutions.models import Comment, Solution
+
+    model = {"challenge": Challenge, "solution": Solution, "comment": Comment, "update": PrototypeUpdate}[kind]
+    return db.session.get(model, obj_id)
+
+
+def enqueue_everything():
+    """Queue every indexed row (to rebuild a lost index through the normal drain)."""
+    from forum.challenges.models import Challenge
+    from forum.review.models import PrototypeUpdate
+    from forum.solutions.models import Comment, Solution
+
+    for kind, model in (
+        ("challenge", Challenge),
+        ("solution", Solution),
+        ("comment", Comment),
+        ("update", PrototypeUpdate),
+    ):
+        ids = db.select(db.literal(f"{kind}:") + db.cast(model.id, db.String))
+        db.session.execute(db.insert(SearchQueue).from_select(["key"], ids))
+    db.session.commit()

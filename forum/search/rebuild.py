@@ -1,0 +1,69 @@
+"""Rebuilding the whole index from the database: in a fresh directory, swapped in when complete, so
+searches keep answering from the old index while the new one is built."""
+
+import os
+import shutil
+
+from sqlalchemy.orm import Session, joinedload
+from whoosh import index as whoosh_index
+
+from forum.challenges.models import Challenge
+from forum.database import reading
+from forum.extensions import db
+from forum.review.models import Prototype, PrototypeUpdate
+from forum.search import index
+from forum.search.models import SearchQueue
+from forum.solutions.models import Comment, Solution
+
+CHUNK = 2000
+
+
+def rebuild_index():
+    """Returns the number of documents written."""
+    target = index.index_dir()
+    building = target + ".building"
+    shutil.rmtree(building, ignore_errors=True)
+    os.makedirs(building)
+    ix = whoosh_index.create_in(building, index.SCHEMA)
+    # Changes made while we build are queued as usual; take the queue's high-water mark now and
+    # keep later rows, so the drain after the swap applies them.
+    mark = db.session.execute(db.select(db.func.max(SearchQueue.id))).scalar() or 0
+    db.session.commit()
+    writer = ix.writer(limitmb=256, procs=1)
+    count = 0
+    sources = (
+        ("challenge", db.select(Challenge).options(joinedload(Challenge.community))),
+        ("solution", db.select(Solution).options(joinedload(Solution.challenge))),
+        ("comment", db.select(Comment).options(joinedload(Comment.challenge), joinedload(Comment.solution))),
+        (
+            "update",
+            db.select(PrototypeUpdate).options(joinedload(PrototypeUpdate.prototype).joinedload(Prototype.solution)),
+        ),
+    )
+    # A session of its own, emptied after each chunk, so memory stays flat on a large forum.
+    with reading(), Session(db.engine) as session:
+        for kind, stmt in sources:
+            model = stmt.column_descriptions[0]["entity"]
+            last = 0
+            while True:
+                chunk = stmt.where(model.id > last).order_by(model.id).limit(CHUNK)
+                rows = session.execute(chunk).unique().scalars().all()
+                if not rows:
+                    break
+                for row in rows:
+                    document = index.document(kind, row)
+                    if document is not None:
+                        writer.add_document(**document)
+                        count += 1
+                last = rows[-1].id
+                session.expunge_all()
+    writer.commit()
+    old = target + ".old"
+    shutil.rmtree(old, ignore_errors=True)
+    if os.path.exists(target):
+        os.rename(target, old)
+    os.rename(building, target)
+    shutil.rmtree(old, ignore_errors=True)
+    db.session.execute(db.delete(SearchQueue).where(SearchQueue.id <= mark))
+    db.session.commit()
+    return count

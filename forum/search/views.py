@@ -1,0 +1,36 @@
+"""The search page."""
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from forum.communities.models import Community
+from forum.extensions import db
+from forum.search import query
+from forum.solutions.models import STATUSES
+
+bp = Blueprint("search", __name__)
+
+
+@bp.route("/search")
+def results():
+    community = None
+    if request.args.get("community"):
+        community = db.session.execute(
+            db.select(Community).filter_by(slug=request.args["community"])
+        ).scalar_one_or_none()
+    kind = request.args.get("type") if request.args.get("type") in query.TYPES else None
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    sort = request.args.get("sort") if request.args.get("sort") in query.SORTS else "relevance"
+    found = query.search(
+        current_user, request.args.get("q", ""), community, kind, status, sort, request.args.get("page", 1, type=int)
+    )
+    communities = db.session.execute(db.select(Community).order_by(Community.name)).scalars().all()
+    return render_template(
+        "search/results.html",
+        found=found,
+        community=community,
+        kind=kind,
+        status=status,
+        sort=sort,
+        communities=communities,
+    )

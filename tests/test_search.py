@@ -1,0 +1,183 @@
+"""Search in Chinese and English: recall, permissions inside the search, bad queries, the queue,
+and a lost or damaged index."""
+
+import multiprocessing
+import os
+import random
+import shutil
+
+import pytest
+
+from forum.extensions import db
+from forum.moderation import services as moderation
+from forum.search import query, queue
+from forum.search.index import index_dir
+from forum.solutions import comments
+from tests import concurrency, factories
+
+
+def titles(results):
+    return [hit.title for hit in results.hits]
+
+
+@pytest.fixture
+def challenge(app, community, users):
+    return factories.challenge(users["staff"], community, title="洗衣机二次污染 Secondary pollution")
+
+
+def test_english_stems_and_chinese_words(app, challenge, users):
+    factories.solution(users["fan"], challenge, title="A self-cleaning machine", body="Steam after each wash.")
+    factories.solution(users["fan"], challenge, title="内桶自清洁", body="彻底解决洗衣机二次污染的问题。")
+    factories.solution(users["fan"], challenge, title="Ozone rinse", body="Kills mould in the drawer.")
+    queue.drain()
+    assert titles(query.search(users["fan"], "machines", kind="solution")) == ["A self-cleaning machine"]
+    assert titles(query.search(users["fan"], "二次污染", kind="solution")) == ["内桶自清洁"]
+    assert titles(query.search(users["fan"], "污染", kind="solution")) == ["内桶自清洁"]
+    mixed = query.search(users["fan"], "steam 自清洁", kind="solution")
+    assert set(titles(mixed)) == {"A self-cleaning machine", "内桶自清洁"}
+
+
+def test_snippets_are_highlighted_and_escaped(app, challenge, users):
+    factories.solution(users["fan"], challenge, title="Seal", body="A <b>rubber</b> seal keeps the drum gap dry.")
+    queue.drain()
+    hit = query.search(users["fan"], "rubber").hits[0]
+    assert "<mark>rubber</mark>" in hit.snippet and "&lt;/b&gt;" in hit.snippet and "<b>" not in hit.snippet
+
+
+def test_results_respect_visibility_inside_the_search(app, challenge, users, community):
+    spam = factories.solution(factories.user("spammer"), challenge, title="Cheap watches", body="Buy cheap watches")
+    factories.solution(users["fan"], challenge, title="Honest watches idea", body="A timer for the cheap cycle")
+    comments.add_comment(users["product"], challenge, "Those cheap watches again", solution=spam)
+    moderation.hide(users["staff"], spam)
+    queue.drain()
+    fan_sees = query.search(users["fan"], "cheap watches")
+    assert titles(fan_sees) == ["Honest watches idea"] and fan_sees.total == 1
+    assert {h.title for h in query.search(users["staff"], "cheap watches").hits} >= {"Cheap watches"}
+    assert "Cheap watches" in titles(query.search(spam.author, "cheap watches"))
+    other = factories.community(slug="elsewhere", name="Elsewhere")
+    outsider = factories.user("outsider", community_roles={other: "staff"})
+    assert "Cheap watches" not in titles(query.search(outsider, "cheap watches"))
+    # Field syntax is plain text here: it cannot reach the visibility field.
+    for attempt in ("visibility:hidden", "status:hidden", "author:1", "type:solution visibility:hidden"):
+        assert "Cheap watches" not in titles(query.search(users["fan"], attempt))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ['"unbalanced', "(open", "close)", "AND", "OR", "NOT", "NOT OR foobar", "x" * 10_000, "\x00\x07\x1b[31m",
+     "*", "???", "*:*", "title:", ")(", '""', "AND OR NOT", "a" * 300 + " " + "中" * 300, "🙂" * 50],
+)  # fmt: skip
+def test_bad_queries_give_a_normal_page(app, challenge, users, client, bad):
+    factories.solution(users["fan"], challenge, title="Anything", body="Something")
+    queue.drain()
+    response = client.get("/search", query_string={"q": bad})
+    assert response.status_code == 200
+    query.search(users["fan"], bad)  # and never raises
+
+
+def test_the_search_page_filters_and_pages(app, challenge, users, client, community):
+    for n in range(25):
+        factories.solution(users["fan"], challenge, title=f"Filter idea {n}", body="lint filter mesh")
+    queue.drain()
+    page = client.get("/search", query_string={"q": "filter", "type": "solution", "community": community.slug})
+    body = page.get_data(as_text=True)
+    assert "25 results" in body and "Next page" in body
+    second = client.get("/search", query_string={"q": "filter", "page": 2}).get_data(as_text=True)
+    assert "Previous page" in second
+
+
+def test_index_changes_follow_edits_and_deletes(app, challenge, users):
+    solution = factories.solution(users["fan"], challenge, title="Before", body="original words")
+    comment = comments.add_comment(users["product"], challenge, "temporary remark", solution=solution)
+    queue.drain()
+    from forum.solutions import services
+
+    services.edit_solution(users["fan"], solution, "After", "changed words")
+    comments.delete_comment(users["product"], comment)
+    queue.drain()
+    assert titles(query.search(users["fan"], "changed")) == ["After"]
+    assert query.search(users["fan"], "original").total == 0
+    assert query.search(users["fan"], "temporary").total == 0
+
+
+def test_two_processes_writing_at_once_lose_no_update(app, challenge, users, database_uri):
+    challenge_id, author_id = challenge.id, users["fan"].id
+    db.session.commit()
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(2) as pool:
+        pool.starmap(
+            concurrency.post_and_index,
+            [(database_uri, index_dir(), challenge_id, author_id, f"worker{n}", 15) for n in range(2)],
+        )
+    queue.drain()
+    found = query.search(users["fan"], "parallel", kind="solution")
+    assert found.total == 30
+
+
+def test_a_deleted_index_is_rebuilt_and_search_works_meanwhile(app, challenge, users, runner):
+    factories.solution(users["fan"], challenge, title="Drum heater", body="heats the drum")
+    queue.drain()
+    shutil.rmtree(index_dir())
+    degraded = query.search(users["fan"], "heater")
+    assert degraded.degraded and titles(degraded) == ["Drum heater"]
+    queue.drain()  # notices the missing index, starts a new one and queues everything
+    rebuilt = query.search(users["fan"], "heater")
+    assert not rebuilt.degraded and titles(rebuilt) == ["Drum heater"]
+
+
+def test_a_damaged_index_is_detected(app, challenge, users):
+    factories.solution(users["fan"], challenge, title="Lint trap", body="catches lint")
+    queue.drain()
+    for name in os.listdir(index_dir()):
+        with open(os.path.join(index_dir(), name), "wb") as f:
+            f.write(b"garbage")
+    assert query.search(users["fan"], "lint").degraded
+    queue.drain()
+    assert titles(query.search(users["fan"], "lint")) == ["Lint trap"]
+
+
+def test_reindex_command_rebuilds_from_the_database(app, challenge, users, runner):
+    factories.solution(users["fan"], challenge, title="Spin dryer", body="faster spin")
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0 and "Indexed" in result.output
+    assert titles(query.search(users["fan"], "spin", kind="solution")) == ["Spin dryer"]
+
+
+WORDS = ["洗衣机", "二次污染", "内桶", "缓存", "路由器", "电池", "续航", "通知", "相机", "夜景", "滤网", "蒸汽",
+         "清洁", "外桶", "排水", "传感器", "软件", "更新", "屏幕", "充电"]  # fmt: skip
+FILLER = "的了和是在我有也就都而及与着或一个没有我们你们他们这个那个因为所以如果但是"
+
+
+def test_chinese_recall_is_at_least_95_percent(app, challenge, users):
+    """For each 2-4 character word, the solutions containing it (SQL LIKE, the ground truth) must
+    be found by the search, at least 95% of them."""
+    rng = random.Random(7)
+    bodies = []
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(3, 8)):
+            parts.append(rng.choice(WORDS))
+            parts.append("".join(rng.choice(FILLER) for _ in range(rng.randint(1, 4))))
+        bodies.append("".join(parts))
+    author = factories.user("writer")
+    from forum.solutions.services import submit_solution
+
+    for n, body in enumerate(bodies):
+        submit_solution(author, challenge, f"方案 {n}", body)
+    queue.drain()
+    from forum.solutions.models import Solution
+
+    found_total = expected_total = 0
+    for word in WORDS:
+        expected = set(db.session.execute(db.select(Solution.id).where(Solution.body.like(f"%{word}%"))).scalars())
+        hits, page = set(), 1
+        while True:
+            results = query.search(users["fan"], word, kind="solution", page=page)
+            hits |= {h.id for h in results.hits}
+            if page >= results.pages:
+                break
+            page += 1
+        found_total += len(expected & hits)
+        expected_total += len(expected)
+    recall = found_total / expected_total
+    assert recall >= 0.95, recall
