@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 from sqlalchemy import or_
 from whoosh import highlight
-from whoosh.qparser import MultifieldParser, OrGroup, plugins
+from whoosh.qparser import MultifieldParser, plugins
 from whoosh.query import And, Every, NullQuery, Or, Phrase, Term
 
 from forum.communities.models import CommunityRole
@@ -86,7 +86,8 @@ def search(viewer, raw, community=None, kind=None, status=None, sort="relevance"
 
 
 def _build_query(ix, text):
-    parser = MultifieldParser(SEARCHABLE, ix.schema, group=OrGroup.factory(0.9))
+    # Every word must match (in the title or the body); Chinese runs may match as substrings below.
+    parser = MultifieldParser(SEARCHABLE, ix.schema)
     for plugin in (plugins.FieldsPlugin, plugins.WildcardPlugin, plugins.RangePlugin, plugins.BoostPlugin):
         parser.remove_plugin_class(plugin)
     try:
@@ -94,10 +95,13 @@ def _build_query(ix, text):
     except Exception:  # Whoosh's parser fails on some inputs (e.g. "NOT OR foobar")
         words = Or([Term(field, token.text) for field in SEARCHABLE for token in _analyze(ix, text)])
     runs = [run for run in CJK_RUN.findall(text) if len(run) >= 2]
+    if not runs:
+        return words.normalize()
+    # The same query again, with each Chinese run matched as a substring (a phrase of its pairs)
+    # instead of as jieba's words, and every other word as before.
     phrases = [Phrase("cjk", bigrams(run)) if len(run) > 2 else Term("cjk", run) for run in runs]
-    if phrases:
-        return Or([words, And(phrases)]).normalize()
-    return words.normalize()
+    others = [Or([Term(field, token.text) for field in SEARCHABLE]) for token in _analyze(ix, CJK_RUN.sub(" ", text))]
+    return Or([words, And(phrases + others)]).normalize()
 
 
 def _analyze(ix, text):
