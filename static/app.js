@@ -100,3 +100,51 @@ function showMessage(text, category) {
   message.textContent = text;
   box.replaceChildren(message);
 }
+
+// Duplicate hints: while a fan writes a solution, show the most similar ones already posted.
+const similarBox = document.querySelector("[data-similar]");
+if (similarBox) {
+  const form = similarBox.closest("form");
+  const title = form.querySelector("[name=title]");
+  const body = form.querySelector("[name=body]");
+  let timer = null;
+  let lastQuery = "";
+  const refresh = async () => {
+    const query = `${title.value} ${body.value}`.trim().slice(0, 2000);
+    if (query.length < 4 || query === lastQuery) return;
+    lastQuery = query;
+    try {
+      const response = await fetch(`${similarBox.dataset.similar}?q=${encodeURIComponent(query)}`, {
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) return;
+      const data = await response.json();
+      similarBox.replaceChildren();
+      if (!data.solutions.length) return;
+      const heading = document.createElement("p");
+      const strong = document.createElement("strong");
+      strong.textContent = similarBox.dataset.heading;
+      heading.append(strong);
+      const list = document.createElement("ul");
+      for (const item of data.solutions) {
+        const link = document.createElement("a");
+        link.href = item.url;
+        link.target = "_blank";
+        link.rel = "noopener";
+        link.textContent = item.title;
+        const entry = document.createElement("li");
+        entry.append(link);
+        list.append(entry);
+      }
+      similarBox.append(heading, list);
+    } catch (error) {
+      // Hints are a help, not a need: the form works without them.
+    }
+  };
+  for (const field of [title, body]) {
+    field.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 600);
+    });
+  }
+}

@@ -64,6 +64,7 @@ ACCESS = {
     "notifications.read_all": "member",
     "media.file": "public",
     "search.results": "public",
+    "search.similar": "public",
     "admin.index": "admin",
     "admin.community_list": "admin",
     "admin.community_new": "admin",

@@ -183,3 +183,22 @@ def test_chinese_recall_is_at_least_95_percent(app, challenge, users):
         expected_total += len(expected)
     recall = found_total / expected_total
     assert recall >= 0.95, recall
+
+
+def test_duplicate_hints_show_similar_solutions_of_the_challenge(app, challenge, users, login, community):
+    factories.solution(users["fan"], challenge, title="Steam clean the drum gap", body="A steam nozzle cleans the gap")
+    factories.solution(users["fan"], challenge, title="UV light in the seal", body="Ultraviolet kills bacteria")
+    elsewhere = factories.challenge(users["staff"], community, title="Another")
+    factories.solution(users["fan"], elsewhere, title="Steam for phones?", body="steam steam gap")
+    queue.drain()
+    hints = query.similar_solutions(users["product"], challenge, "steam the gap between drums")
+    assert [h["title"] for h in hints][:1] == ["Steam clean the drum gap"]
+    assert "Steam for phones?" not in [h["title"] for h in hints]
+    data = login(users["product"]).get(f"/challenges/{challenge.id}/similar", query_string={"q": "steam gap"}).json
+    assert data["solutions"][0]["url"].startswith("/solutions/")
+    page = (
+        login(users["product"])
+        .post(f"/challenges/{challenge.id}/solutions/new", data={"title": "Steam the gap", "body": ""})
+        .get_data(as_text=True)
+    )
+    assert "Similar ideas already posted" in page and "Steam clean the drum gap" in page

@@ -18,7 +18,7 @@ from forum.permissions import is_admin, is_member
 from forum.search import index, queue
 from forum.search.index import CJK_RUN, TYPES, bigrams
 
-__all__ = ["SORTS", "TYPES", "Results", "search"]
+__all__ = ["SORTS", "TYPES", "Results", "search", "similar_solutions"]
 
 log = logging.getLogger(__name__)
 QUERY_MAX = 200
@@ -196,3 +196,23 @@ def _database_search(viewer, text, community, kind, status, page):
             hits.append(Result(name, row.id, row.title, snippet, *_link(name, fields), row.created))
     hits.sort(key=lambda r: r.created, reverse=True)
     return Results(text, hits[:PAGE_SIZE], len(hits), 1, 1, degraded=True)
+
+
+def similar_solutions(viewer, challenge, text, limit=5):
+    """Solutions of the challenge most like `text` (a draft's title and body), so a fan can vote
+    for an existing idea instead of posting it again. [] when nothing is alike or the index is down."""
+    text = clean_query(text[:2000]) if text else ""
+    if len(text) < 4:
+        return []
+    try:
+        ix = index.open_index(create=False)
+    except index.IndexUnavailable:
+        return []
+    with ix.searcher() as searcher:
+        terms = [term for term, _score in searcher.key_terms_from_text("body", text, numterms=12)]
+        if not terms:
+            return []
+        wanted = Or([Term(field, term) for term in terms for field in SEARCHABLE])
+        allowed = And([_filters(viewer, None, "solution", None), Term("challenge", challenge.id)])
+        hits = searcher.search(wanted, filter=allowed, limit=limit)
+        return [{"id": hit["obj_id"], "title": hit["title"]} for hit in hits]

@@ -1,8 +1,9 @@
-"""The search page."""
+"""The search page and the duplicate hints beside the solution form."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user
 
+from forum.challenges.services import get_challenge_for
 from forum.communities.models import Community
 from forum.extensions import db
 from forum.search import query
@@ -33,4 +34,16 @@ def results():
         status=status,
         sort=sort,
         communities=communities,
+    )
+
+
+@bp.route("/challenges/<int:challenge_id>/similar")
+def similar(challenge_id):
+    """Solutions like the draft in `q`, for the hints beside the solution form."""
+    challenge = get_challenge_for(current_user, challenge_id)
+    found = query.similar_solutions(current_user, challenge, request.args.get("q", ""))
+    return jsonify(
+        solutions=[
+            {"id": s["id"], "title": s["title"], "url": url_for("solutions.detail", solution_id=s["id"])} for s in found
+        ]
     )

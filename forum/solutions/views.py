@@ -22,6 +22,7 @@ from forum.review import prototypes, scoring, status
 from forum.review.forms import EventForm, MergeForm, ReviewForm, StaffNoteForm, StatusForm, UpdateForm
 from forum.review.prototype_views import promote_form
 from forum.review.views import assign_form
+from forum.search.query import similar_solutions
 from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, merges, services, votes
 from forum.solutions.forms import CommentForm, SolutionForm
@@ -205,8 +206,16 @@ def _validate_keeping_uploads(form):
 
 def _render_form(form, challenge, solution, refusal):
     pending = media.pending_images(current_user, form.kept_image_ids())
+    draft = f"{form.title.data or ''} {form.body.data or ''}".strip()
+    similar = similar_solutions(current_user, challenge, draft) if solution is None else []
     return render_template(
-        "solutions/form.html", form=form, challenge=challenge, solution=solution, refusal=refusal, pending=pending
+        "solutions/form.html",
+        form=form,
+        challenge=challenge,
+        solution=solution,
+        refusal=refusal,
+        pending=pending,
+        similar=similar,
     )
 
 
