@@ -15,6 +15,7 @@ from forum.main.views import bp as main_bp
 from forum.media.views import bp as media_bp
 from forum.moderation.views import bp as moderation_bp
 from forum.notifications.views import bp as notifications_bp
+from forum.points.views import bp as points_bp
 from forum.review import prototype_views  # noqa: F401  (adds the prototype routes to the review blueprint)
 from forum.review.views import bp as review_bp
 from forum.search import queue as search_queue
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     review_bp,
     moderation_bp,
     search_bp,
+    points_bp,
     media_bp,
     admin_bp,
 )

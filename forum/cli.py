@@ -1,4 +1,4 @@
-"""Flask commands: create-user, seed-demo, search reindex|drain."""
+"""Flask commands: create-user, seed-demo, search reindex|drain, points rebuild."""
 
 import time
 
@@ -9,6 +9,7 @@ from forum import demo
 from forum.accounts import services as accounts
 from forum.communities import services as communities
 from forum.errors import DomainError
+from forum.points import services as points
 from forum.search import queue
 from forum.search.rebuild import rebuild_index
 
@@ -19,6 +20,18 @@ def init_app(app):
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(search_group)
+    app.cli.add_command(points_group)
+
+
+@click.group("points")
+def points_group():
+    """Points, levels and leaderboards."""
+
+
+@points_group.command("rebuild")
+def points_rebuild():
+    """Recompute every member's points from the records."""
+    click.echo(f"Recomputed the points of {points.rebuild_all()} solutions.")
 
 
 @click.group("search")

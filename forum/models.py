@@ -6,6 +6,7 @@ from forum.communities.models import Community, CommunityRole
 from forum.media.models import Image
 from forum.moderation.models import AuditEntry, Flag
 from forum.notifications.models import Notification
+from forum.points.models import PointAward
 from forum.review.models import (
     Event,
     EventSignup,
@@ -32,6 +33,7 @@ __all__ = [
     "Image",
     "Merge",
     "Notification",
+    "PointAward",
     "Prototype",
     "PrototypeUpdate",
     "Review",

@@ -65,6 +65,7 @@ ACCESS = {
     "media.file": "public",
     "search.results": "public",
     "search.similar": "public",
+    "points.leaderboard": "public",
     "admin.index": "admin",
     "admin.community_list": "admin",
     "admin.community_new": "admin",

@@ -12,7 +12,9 @@ from forum.errors import RuleBroken
 from forum.extensions import limiter
 from forum.forms import attach_error, choices
 from forum.i18n import chosen_language, remember_language
+from forum.points import services as points
 from forum.security import keeps_input_on_csrf_failure, safe_next
+from forum.solutions.services import solutions_by
 
 bp = Blueprint("accounts", __name__)
 
@@ -105,7 +107,16 @@ def change_language():
 @bp.route("/u/<username>")
 def profile(username):
     user = services.get_user_by_name(username)
-    return render_template("accounts/profile.html", user=user, roles=roles_of(user))
+    score = points.total(user)
+    return render_template(
+        "accounts/profile.html",
+        user=user,
+        roles=roles_of(user),
+        points=score,
+        level=points.level(score),
+        badges=points.badges(user),
+        solutions=solutions_by(current_user, user),
+    )
 
 
 def _language_form():

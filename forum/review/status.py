@@ -9,6 +9,7 @@ from forum.extensions import db
 from forum.moderation.services import record_action
 from forum.notifications.services import notify
 from forum.permissions import can_answer, require
+from forum.points import services as points
 from forum.review.models import StatusChange
 from forum.solutions import follows
 from forum.solutions.models import STATUSES
@@ -66,6 +67,8 @@ def record_status(actor, solution, status, note, tell=True):
         after={"status": status, "note": note},
     )
     solution.status = status
+    db.session.flush()
+    points.resync(solution)
     if tell:
         stake = voter_ids(solution) | follows.follower_ids(solution) | {solution.author_id}
         notify(stake, "status", actor=actor, challenge=solution.challenge, solution=solution, detail=status)

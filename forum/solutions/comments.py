@@ -21,6 +21,7 @@ from forum.permissions import (
     require,
     visible_to,
 )
+from forum.points import services as points
 from forum.solutions import follows
 from forum.solutions.models import Comment, Solution
 from forum.validation import checked_text
@@ -88,6 +89,8 @@ def add_comment(actor, challenge, body, solution=None, parent=None):
     db.session.add(comment)
     db.session.flush()
     _count(challenge, solution, +1)
+    if solution is not None:
+        points.resync(solution)
     target = solution if solution is not None else challenge
     follows.add_follow(actor, target)
     if comment.visibility != "public":
@@ -129,6 +132,8 @@ def delete_comment(actor, comment):
     comment.body_html = ""
     solution = db.session.get(Solution, comment.solution_id) if comment.solution_id else None
     _count(comment.challenge, solution, -1)
+    if solution is not None:
+        points.resync(solution)
     db.session.commit()
 
 

@@ -10,6 +10,7 @@ from forum.extensions import db
 from forum.moderation.services import record_action
 from forum.notifications.services import notify
 from forum.permissions import can_answer, require
+from forum.points import services as points
 from forum.review.status import record_status
 from forum.solutions import follows
 from forum.solutions.models import Merge, Solution, Vote
@@ -51,6 +52,7 @@ def merge(actor, source, target, note=""):
     db.session.flush()
     _recount(source, target)
     record_status(actor, source, "merged", note, tell=False)
+    points.resync(target)
     notify(stake, "merge", actor=actor, challenge=target.challenge, solution=target, detail=str(source.id))
     db.session.commit()
     return record
@@ -81,6 +83,7 @@ def undo(actor, record):
     db.session.flush()
     _recount(source, target)
     record_status(actor, source, record.source_status, _l("The merge was undone."))
+    points.resync(target)
     record_action(actor, "solution.unmerge", source, community=source.challenge.community, after={"target": target.id})
     db.session.commit()
 

@@ -16,7 +16,16 @@ from forum.media.services import IMAGES_MAX
 from forum.moderation.services import initial_visibility, record_action
 from forum.notifications.services import notify
 from forum.paging import keyset_page
-from forum.permissions import can_edit_solution, can_see, is_staff, require, submission_refusal, visible_to
+from forum.permissions import (
+    can_edit_solution,
+    can_see,
+    is_admin,
+    is_member,
+    is_staff,
+    require,
+    submission_refusal,
+    visible_to,
+)
 from forum.solutions import follows
 from forum.solutions.models import STATUSES, Solution, SolutionRevision, Tag
 from forum.solutions.ranking import hot_score
@@ -58,6 +67,14 @@ def list_solutions(challenge, sort="hot", cursor=None, status=None, viewer=None)
             raise RuleBroken(_l("Unknown status."), field="status")
         stmt = stmt.where(Solution.status == status)
     return keyset_page(stmt, _sort_keys(sort), cursor, PAGE_SIZE)
+
+
+def solutions_by(viewer, author, limit=50):
+    """The author's solutions the viewer may see, newest first, with their challenges."""
+    stmt = db.select(Solution).where(Solution.author_id == author.id).options(joinedload(Solution.challenge))
+    if not is_admin(viewer) and not (is_member(viewer) and viewer.id == author.id):
+        stmt = stmt.where(Solution.visibility == "public")
+    return db.session.execute(stmt.order_by(Solution.id.desc()).limit(limit)).scalars().all()
 
 
 def submit_solution(actor, challenge, title, body, tags="", image_ids=()):

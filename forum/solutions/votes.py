@@ -10,6 +10,7 @@ from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.notifications.services import notify
 from forum.permissions import vote_refusal
+from forum.points import services as points
 from forum.solutions import follows
 from forum.solutions.models import Vote
 from forum.solutions.ranking import hot_score
@@ -42,6 +43,7 @@ def cast_vote(actor, solution):
         db.session.commit()
         return False
     votes = _change_counts(solution, challenge, +1)
+    points.resync(solution)
     follows.add_follow(actor, solution)
     _check_review_threshold(actor, solution, challenge, votes)
     db.session.commit()
@@ -55,6 +57,7 @@ def withdraw_vote(actor, solution):
     deleted = db.session.execute(db.delete(Vote).filter_by(solution_id=solution.id, user_id=actor.id)).rowcount
     if deleted:
         _change_counts(solution, solution.challenge, -deleted)
+        points.resync(solution)
     db.session.commit()
     return bool(deleted)
 

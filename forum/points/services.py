@@ -1,0 +1,127 @@
+"""Points from records: each solution's awards are rewritten from its votes, comments and status
+trail whenever they change, and `flask points rebuild` rewrites them all, so they never drift.
+
+Shortlisted, promoted and prototyped ideas earn the most; votes and comments received earn a
+little; posting alone earns nothing.
+"""
+
+from collections import Counter
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from forum.accounts.models import User
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.points.models import PointAward
+from forum.review.models import StatusChange
+from forum.solutions.models import Comment, Solution, Vote
+
+POINTS = {"vote": 1, "comment": 1, "shortlisted": 50, "prototyping": 100, "prototyped": 150}
+COMMENTS_COUNTED = 10  # per solution, so a chatty thread cannot farm points
+STAGES = {"shortlisted": ("shortlisted", "prototyping", "prototyped"), "prototyping": ("prototyping", "prototyped"),
+          "prototyped": ("prototyped",)}  # fmt: skip
+LEVELS = [
+    (0, _l("Newcomer")),
+    (10, _l("Contributor")),
+    (60, _l("Maker")),
+    (200, _l("Senior maker")),
+    (500, _l("Opinion leader")),
+]
+PERIODS = ("all", "month")
+BOARD_SIZE = 50
+
+
+def resync(solution):
+    """Rewrite the awards of one solution from its records (in the caller's transaction)."""
+    db.session.execute(db.delete(PointAward).where(PointAward.solution_id == solution.id))
+    author_id = solution.author_id
+    if author_id is None or solution.status == "merged":
+        return
+    rows = []
+    base = {"user_id": author_id, "community_id": solution.community_id, "solution_id": solution.id}
+    votes_by_day = db.session.execute(
+        db.select(func.date(Vote.created), func.count())
+        .where(Vote.solution_id == solution.id, Vote.user_id != author_id)
+        .group_by(func.date(Vote.created))
+    ).all()
+    rows += [{**base, "reason": "vote", "points": n * POINTS["vote"], "day": _day(d)} for d, n in votes_by_day]
+    commented = db.session.execute(
+        db.select(Comment.created)
+        .where(Comment.solution_id == solution.id, Comment.author_id != author_id, Comment.deleted.is_(False))
+        .where(Comment.visibility == "public")
+        .order_by(Comment.id)
+        .limit(COMMENTS_COUNTED)
+    ).scalars()
+    by_day = Counter(created.date() for created in commented)
+    rows += [{**base, "reason": "comment", "points": n * POINTS["comment"], "day": d} for d, n in by_day.items()]
+    reached = {}
+    for to_status, created in db.session.execute(
+        db.select(StatusChange.to_status, StatusChange.created).where(StatusChange.solution_id == solution.id)
+    ):
+        reached[to_status] = created
+    for stage, statuses in STAGES.items():
+        if solution.status in statuses and stage in reached:
+            rows.append({**base, "reason": stage, "points": POINTS[stage], "day": reached[stage].date()})
+    if rows:
+        db.session.execute(db.insert(PointAward), rows)
+
+
+def rebuild_all():
+    """Rewrite every award from the records. Returns the number of solutions done."""
+    db.session.execute(db.delete(PointAward))
+    done = 0
+    for solution in db.session.execute(db.select(Solution).order_by(Solution.id)).scalars():
+        resync(solution)
+        done += 1
+        if done % 1000 == 0:
+            db.session.commit()
+            db.session.expunge_all()
+    db.session.commit()
+    return done
+
+
+def total(user, community=None):
+    stmt = db.select(func.coalesce(func.sum(PointAward.points), 0)).where(PointAward.user_id == user.id)
+    if community is not None:
+        stmt = stmt.where(PointAward.community_id == community.id)
+    return db.session.execute(stmt).scalar()
+
+
+def level(points):
+    """(level number from 1, name) for a number of points."""
+    current = (1, LEVELS[0][1])
+    for number, (threshold, name) in enumerate(LEVELS, start=1):
+        if points >= threshold:
+            current = (number, name)
+    return current
+
+
+def badges(user):
+    """Opinion-leader badge for members whose ideas reached prototyping."""
+    prototyped = db.session.execute(
+        db.select(func.count())
+        .select_from(Solution)
+        .where(Solution.author_id == user.id, Solution.status.in_(("prototyping", "prototyped")))
+    ).scalar()
+    return [_l("Opinion leader: an idea became a prototype")] if prototyped else []
+
+
+def leaderboard(community=None, period="all"):
+    """[(user, points)] best first, for a community or the whole site, all time or this month."""
+    stmt = db.select(PointAward.user_id, func.sum(PointAward.points).label("points")).group_by(PointAward.user_id)
+    if community is not None:
+        stmt = stmt.where(PointAward.community_id == community.id)
+    if period == "month":
+        stmt = stmt.where(PointAward.day >= (utcnow() - timedelta(days=30)).date())
+    rows = db.session.execute(stmt.order_by(func.sum(PointAward.points).desc()).limit(BOARD_SIZE)).all()
+    users = {
+        u.id: u for u in db.session.execute(db.select(User).where(User.id.in_([r.user_id for r in rows]))).scalars()
+    }
+    return [(users[r.user_id], r.points) for r in rows if r.user_id in users]
+
+
+def _day(value):
+    """SQLite gives dates as text, PostgreSQL as dates."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
