@@ -21,6 +21,28 @@ def init_app(app):
     app.cli.add_command(seed_demo)
     app.cli.add_command(search_group)
     app.cli.add_command(points_group)
+    app.cli.add_command(seed_bench)
+
+
+@click.command("seed-bench")
+@click.option("--communities", default=20, show_default=True)
+@click.option("--challenges", default=2000, show_default=True)
+@click.option("--solutions", default=100_000, show_default=True)
+@click.option("--votes", default=1_000_000, show_default=True)
+@click.option("--comments", default=300_000, show_default=True)
+@click.option("--users", default=20_000, show_default=True)
+@click.option("--index/--no-index", default=True, show_default=True, help="Build the search index too.")
+def seed_bench(communities, challenges, solutions, votes, comments, users, index):
+    """Generate a large forum with mixed Chinese and English text, for benchmarks."""
+    from forum.bench_seed import seed
+
+    click.echo("Seeding:")
+    timings = seed(communities, challenges, solutions, votes, comments, users, echo=click.echo)
+    if index:
+        started = time.perf_counter()
+        count = rebuild_index()
+        click.echo(f"  search index: {count} documents in {time.perf_counter() - started:.1f} s")
+    click.echo(f"Done in {timings['total']:.1f} s before indexing.")
 
 
 @click.group("points")
