@@ -22,8 +22,5 @@ def test_seed_bench_writes_consistent_counts(app, runner):
         assert challenge.solution_count == count(Solution, challenge_id=challenge.id)
         assert challenge.vote_count == count(Vote, challenge_id=challenge.id)
     texts = " ".join(db.session.execute(db.select(Solution.body)).scalars())
-    assert (
-        any("\u4e00" <= ch <= "\u9fff" for ch in texts)
-        and "the problem is" in texts.lower()
-        or "please" in texts.lower()
-    )
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in texts), "Chinese text"
+    assert any(word in texts for word in ("drum", "battery", "camera", "router", "filter")), "English text"
