@@ -4,6 +4,7 @@ Counts kept on rows (votes, comments, solutions) are computed while generating, 
 forum is consistent with what the services would have produced.
 """
 
+import itertools
 import random
 import secrets
 import time
@@ -32,10 +33,55 @@ EN_GLUE = ["please add", "it would help if", "the problem is", "I suggest", "whe
            "could we get", "my family needs", "it often fails when", "a simple fix:"]  # fmt: skip
 
 
+# Real forums draw on thousands of words with a long tail (Zipf): a few are everywhere, most are
+# rare. The product words above take ranks 30 to about 100 of a vocabulary of some 4,000 generated
+# words, so a product query matches a few per cent of posts, as on a real forum, not a fifth.
+ZH_CHARS = (
+    "安保备背本比边变表别并不部才材彩菜参测层产长常车成程池充出处传窗创磁次存错大带单导灯底点电调动读短对"
+    "多二发法反方房防放飞分风封服干感高格工功共固关管光广过海含号合和黑红厚后湖户护花化环换黄灰回会活火机"
+    "积级集计记加家价架间检简建键江交胶接节结解金紧近进净镜旧局卡开看靠可空口快宽框垃蓝老冷离理力立连亮量"
+    "料灵流楼路绿轮马满毛门面明模目内能泥年暖排盘泡配片平瓶屏普气汽器前强桥清轻区圈全热人容软色扇上设声失"
+    "湿时实式室手书输数刷水顺说速塑酸台太套体天条铁听通桶透图涂土网微温文稳洗系细线箱响小效新信形型性修需"
+    "选压烟颜眼样药一移音银用油有语园远云运再噪站照折真整正支纸制智中钟重轴主住转装状自组"
+)
+EN_ROOTS = ["air", "back", "band", "base", "belt", "blue", "board", "body", "bolt", "box", "cable", "cap", "card",
+            "case", "cell", "chip", "clip", "coil", "cold", "cord", "core", "cover", "dial", "disk", "dock", "door",
+            "drive", "dust", "edge", "fan", "film", "flow", "foam", "fold", "frame", "fuse", "gear", "glass", "grid",
+            "grip", "guard", "heat", "hinge", "hook", "hose", "key", "lamp", "lens", "lid", "light", "line", "lock",
+            "loop", "mesh", "mode", "motor", "pad", "pane", "part", "pin", "pipe", "plug", "port", "power", "press",
+            "pump", "rack", "rail", "ring", "roll", "seal", "shell", "shield", "slot", "spin", "spring", "strap",
+            "tab", "tank", "tape", "tube", "valve", "vent", "wheel", "wire"]  # fmt: skip
+EN_ENDINGS = ["", "er", "ing", "less", "ful", "ness", "ment", "ity", "able", "ward"]
+
+
+def _vocabulary(words, extra, rng):
+    """`words` at ranks 30 onwards inside a long list of generated ones, with Zipf weights."""
+    generated = list(dict.fromkeys(extra))
+    rng.shuffle(generated)
+    ranked = generated[:30] + list(words) + generated[30:]
+    weights = [1 / (rank + 1) for rank in range(len(ranked))]
+    return ranked, list(itertools.accumulate(weights))
+
+
+_vocab_rng = random.Random(11)  # noqa: S311  (repeatable test data, not secrets)
+ZH_VOCAB = _vocabulary(
+    ZH,
+    ["".join(_vocab_rng.sample(ZH_CHARS, _vocab_rng.choice((2, 2, 3)))) for _ in range(4000)],
+    _vocab_rng,
+)
+EN_VOCAB = _vocabulary(EN, [root + ending for root in EN_ROOTS for ending in EN_ENDINGS], _vocab_rng)
+
+
+def _word(rng, vocabulary):
+    words, cumulative = vocabulary
+    return rng.choices(words, cum_weights=cumulative)[0]
+
+
 def sentence(rng):
     if rng.random() < 0.55:
-        return "".join(rng.choice(ZH_GLUE) + rng.choice(ZH) for _ in range(rng.randint(2, 5))) + "。"
-    return " ".join(f"{rng.choice(EN_GLUE)} {rng.choice(EN)}" for _ in range(rng.randint(1, 3))).capitalize() + "."
+        return "".join(rng.choice(ZH_GLUE) + _word(rng, ZH_VOCAB) for _ in range(rng.randint(2, 5))) + "。"
+    parts = (f"{rng.choice(EN_GLUE)} {_word(rng, EN_VOCAB)}" for _ in range(rng.randint(1, 3)))
+    return " ".join(parts).capitalize() + "."
 
 
 def paragraph(rng, sentences):
