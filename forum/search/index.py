@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 
 from flask import current_app
 from jieba.analyse import ChineseAnalyzer
@@ -93,6 +94,33 @@ def open_index(create=True):
         raise IndexUnavailable("no index")
     os.makedirs(path, exist_ok=True)
     return index.create_in(path, SCHEMA)
+
+
+_local = threading.local()
+
+
+def searcher():
+    """A searcher of the current index, kept per thread and refreshed when the index changes:
+    opening the index files costs more than most queries. Raises IndexUnavailable."""
+    path = index_dir()
+    cache = _local.__dict__.setdefault("searchers", {})
+    try:
+        # A rebuilt or recreated index is a new directory whose generations start again at 0:
+        # only the directory's identity tells it from the one the cached searcher read.
+        identity = os.stat(path).st_ino
+        cached_identity, cached = cache.get(path, (None, None))
+        if cached is not None and cached_identity == identity:
+            fresh = cached if cached.up_to_date() else cached.refresh()
+        else:
+            fresh = open_index(create=False).searcher()
+    except IndexUnavailable:
+        cache.pop(path, None)
+        raise
+    except Exception as error:  # the index was deleted or damaged under us
+        cache.pop(path, None)
+        raise IndexUnavailable(str(error)) from error
+    cache[path] = (identity, fresh)
+    return fresh
 
 
 def reset_index():

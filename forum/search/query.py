@@ -65,27 +65,27 @@ def search(viewer, raw, community=None, kind=None, status=None, sort="relevance"
     if queue.has_pending():
         queue.drain(limit=2000)
     try:
-        ix = index.open_index(create=False)
+        searcher = index.searcher()  # kept open per thread: opening the files costs more than a query
     except index.IndexUnavailable:
         log.warning("search index unavailable; answering from the database")
         return _database_search(viewer, text, community, kind, status, page)
-    with ix.searcher() as searcher:
-        query = _build_query(ix, text)
-        if query is NullQuery:
-            return Results(text, [], 0, page, 0)
-        allowed = _filters(viewer, community, kind, status)
-        options = {"filter": allowed, "pagelen": PAGE_SIZE}
-        if sort == "new":
-            options["sortedby"] = "created"
-            options["reverse"] = True
-        hits = searcher.search_page(query, page, **options)
-        hits.results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=40)
-        hits.results.formatter = _MarkFormatter()
-        results = [_result(hit) for hit in hits]
-        return Results(text, results, hits.total, page, hits.pagecount)
+    query = _build_query(searcher, text)
+    if query is NullQuery:
+        return Results(text, [], 0, page, 0)
+    allowed = _filters(viewer, community, kind, status)
+    options = {"filter": allowed, "pagelen": PAGE_SIZE}
+    if sort == "new":
+        options["sortedby"] = "created"
+        options["reverse"] = True
+    hits = searcher.search_page(query, page, **options)
+    hits.results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=40)
+    hits.results.formatter = _MarkFormatter()
+    results = [_result(hit) for hit in hits]
+    return Results(text, results, hits.total, page, hits.pagecount)
 
 
 def _build_query(ix, text):
+    """`ix` is an index or a searcher: only its schema is used."""
     # Every word must match (in the title or the body); Chinese runs may match as substrings below.
     parser = MultifieldParser(SEARCHABLE, ix.schema)
     for plugin in (plugins.FieldsPlugin, plugins.WildcardPlugin, plugins.RangePlugin, plugins.BoostPlugin):
@@ -205,14 +205,13 @@ def similar_solutions(viewer, challenge, text, limit=5):
     if len(text) < 4:
         return []
     try:
-        ix = index.open_index(create=False)
+        searcher = index.searcher()
     except index.IndexUnavailable:
         return []
-    with ix.searcher() as searcher:
-        terms = [term for term, _score in searcher.key_terms_from_text("body", text, numterms=12)]
-        if not terms:
-            return []
-        wanted = Or([Term(field, term) for term in terms for field in SEARCHABLE])
-        allowed = And([_filters(viewer, None, "solution", None), Term("challenge", challenge.id)])
-        hits = searcher.search(wanted, filter=allowed, limit=limit)
-        return [{"id": hit["obj_id"], "title": hit["title"]} for hit in hits]
+    terms = [term for term, _score in searcher.key_terms_from_text("body", text, numterms=12)]
+    if not terms:
+        return []
+    wanted = Or([Term(field, term) for term in terms for field in SEARCHABLE])
+    allowed = And([_filters(viewer, None, "solution", None), Term("challenge", challenge.id)])
+    hits = searcher.search(wanted, filter=allowed, limit=limit)
+    return [{"id": hit["obj_id"], "title": hit["title"]} for hit in hits]
