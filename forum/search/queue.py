@@ -148,7 +148,9 @@ def drain(limit=None):
             db.session.rollback()
             log.exception("indexing failed; the queue keeps the changes for the next try")
             return done
-        db.session.execute(db.delete(SearchQueue).where(SearchQueue.id <= rows[-1].id))
+        # Exactly the rows applied: on PostgreSQL a lower id can commit after a higher one, and
+        # deleting "up to the highest" would drop a change nobody indexed.
+        db.session.execute(db.delete(SearchQueue).where(SearchQueue.id.in_([row.id for row in rows])))
         db.session.commit()
         done += len(rows)
     db.session.commit()

@@ -25,9 +25,9 @@ def rebuild_index():
     shutil.rmtree(building, ignore_errors=True)
     os.makedirs(building)
     ix = whoosh_index.create_in(building, index.SCHEMA)
-    # Changes made while we build are queued as usual; take the queue's high-water mark now and
-    # keep later rows, so the drain after the swap applies them.
-    mark = db.session.execute(db.select(db.func.max(SearchQueue.id))).scalar() or 0
+    # Changes queued before we start are covered by the rebuild; later ones stay queued for the
+    # drain after the swap. Remember the ids themselves: ids can commit out of order.
+    covered = db.session.execute(db.select(SearchQueue.id)).scalars().all()
     db.session.commit()
     # One writer process per core: analysing Chinese text is the slow part.
     writer = ix.writer(limitmb=256, procs=os.cpu_count() or 1, multisegment=True)
@@ -65,6 +65,7 @@ def rebuild_index():
         os.rename(target, old)
     os.rename(building, target)
     shutil.rmtree(old, ignore_errors=True)
-    db.session.execute(db.delete(SearchQueue).where(SearchQueue.id <= mark))
+    for start in range(0, len(covered), 5000):
+        db.session.execute(db.delete(SearchQueue).where(SearchQueue.id.in_(covered[start : start + 5000])))
     db.session.commit()
     return count
