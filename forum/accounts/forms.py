@@ -64,7 +64,3 @@ class PasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Language"), validators=[DataRequired()])
     submit = SubmitField(_l("Save"))
-
-
-class LogoutForm(FlaskForm):
-    submit = SubmitField(_l("Log out"))

@@ -18,7 +18,6 @@ from forum.solutions.models import Comment, Solution
 
 WINDOW = timedelta(days=30)
 UNANSWERED_SHOWN = 50
-FUNNEL = ("submitted", "shortlisted", "prototyping", "prototyped")
 # A solution has reached a stage when its status is that stage or a later one.
 REACHED = {
     "shortlisted": ("shortlisted", "prototyping", "prototyped"),
