@@ -5,11 +5,14 @@ import os
 from flask import Flask
 
 from forum import cli, database, errors, i18n, logs, permissions, security, settings
-from forum.accounts import sessions
+from forum.accounts import sessions, token_views  # noqa: F401  (token_views adds its routes to accounts)
 from forum.accounts.views import bp as accounts_bp
 from forum.admin.views import bp as admin_bp
+from forum.api import auth as api_auth
+from forum.api import bp as api_bp
 from forum.challenges.views import bp as challenges_bp
 from forum.communities.views import bp as communities_bp
+from forum.exports.views import bp as exports_bp
 from forum.extensions import csrf, limiter, login_manager
 from forum.main.views import bp as main_bp
 from forum.media.views import bp as media_bp
@@ -37,6 +40,8 @@ BLUEPRINTS = (
     points_bp,
     media_bp,
     admin_bp,
+    exports_bp,
+    api_bp,
 )
 
 
@@ -63,6 +68,7 @@ def register_extensions(app):
     database.init_app(app)
     login_manager.init_app(app)
     sessions.init_app(app)
+    api_auth.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)

@@ -1,5 +1,7 @@
-"""Flask commands: create-user, seed-demo, search reindex|drain, points rebuild."""
+"""Flask commands: create-user, create-token, seed-demo, search reindex|drain, points rebuild,
+export solutions, seed-bench."""
 
+import sys
 import time
 
 import click
@@ -7,8 +9,11 @@ from flask import current_app
 
 from forum import demo
 from forum.accounts import services as accounts
+from forum.accounts import tokens
 from forum.communities import services as communities
 from forum.errors import DomainError
+from forum.exports import services as exports
+from forum.exports.writers import WRITERS
 from forum.points import services as points
 from forum.search import queue
 from forum.search.rebuild import rebuild_index
@@ -22,6 +27,55 @@ def init_app(app):
     app.cli.add_command(search_group)
     app.cli.add_command(points_group)
     app.cli.add_command(seed_bench)
+    app.cli.add_command(create_token)
+    app.cli.add_command(export_group)
+
+
+@click.command("create-token")
+@click.argument("name")
+@click.option("--label", default="command line", show_default=True, help="Shown on the user's settings page.")
+def create_token(name, label):
+    """Print a new API token for user NAME."""
+    try:
+        _row, plaintext = tokens.issue_token(accounts.get_user_by_name(name), label)
+    except DomainError as error:
+        raise click.ClickException(_field_message(error)) from None
+    click.echo(plaintext)
+
+
+@click.group("export")
+def export_group():
+    """Exports of the top ideas."""
+
+
+@export_group.command("solutions")
+@click.option("--format", "fmt", type=click.Choice(list(WRITERS)), default="csv", show_default=True)
+@click.option("--community", "community_slug", help="The community's slug (or give --challenge).")
+@click.option("--challenge", "challenge_id", type=int, help="Only this challenge's solutions.")
+@click.option("--status", type=click.Choice(exports.STATUSES))
+@click.option("--min-votes", type=click.IntRange(min=0))
+@click.option("--since", type=click.DateTime(), help="Only solutions posted at or after this time (UTC).")
+@click.option("--sort", type=click.Choice(exports.SORTS), default="votes", show_default=True)
+@click.option("--limit", type=click.IntRange(1, exports.LIMIT_MAX))
+@click.option("--include-hidden", is_flag=True, help="Take hidden and pending solutions too.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+def export_solutions(fmt, community_slug, challenge_id, status, min_votes, since, sort, limit, include_hidden, output):
+    """Write the solutions of a community or a challenge as CSV, XLSX or JSON."""
+    try:
+        community = communities.get_community(community_slug) if community_slug else None
+        spec = exports.make_spec(
+            community, challenge_id, status=status, min_votes=min_votes, since=since, sort=sort, limit=limit
+        )
+        rows = exports.rows(None, spec, include_hidden=include_hidden)
+    except DomainError as error:
+        raise click.ClickException(_field_message(error)) from None
+    target = open(output, "wb") if output and output != "-" else sys.stdout.buffer  # noqa: SIM115
+    try:
+        for chunk in WRITERS[fmt](rows):
+            target.write(chunk)
+    finally:
+        if target is not sys.stdout.buffer:
+            target.close()
 
 
 @click.command("seed-bench")

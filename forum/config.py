@@ -47,6 +47,8 @@ RATELIMIT_POST = "10 per minute;200 per day"
 RATELIMIT_VOTE = "60 per minute"
 RATELIMIT_ACTION = "60 per minute"
 RATELIMIT_FLAG = "10 per minute;50 per day"
+# Exports read every idea of a community; per account.
+RATELIMIT_EXPORT = "10 per minute"
 
 # One INFO line per request (method, path, status, milliseconds).
 LOG_REQUESTS = True

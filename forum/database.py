@@ -85,6 +85,9 @@ def get_or_raise(model, **criteria):
 
     Raises NotFound with the model's `not_found_message`.
     """
+    if not all(_storable(value) for value in criteria.values()):
+        # An id past 64 bits or a NUL in a slug cannot name a row; the drivers would raise instead.
+        raise NotFound(getattr(model, "not_found_message", None))
     if criteria.keys() == {"id"}:
         row = db.session.get(model, criteria["id"])
     else:
@@ -92,6 +95,14 @@ def get_or_raise(model, **criteria):
     if row is None:
         raise NotFound(getattr(model, "not_found_message", None))
     return row
+
+
+def _storable(value):
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, str):
+        return "\x00" not in value
+    return True
 
 
 def increment(row, column, delta=1):

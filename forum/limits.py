@@ -13,6 +13,11 @@ def _account_or_address():
     return get_remote_address()
 
 
-def limit_writes(setting):
-    """Limit POSTs to a view by the limit named `setting` in the config."""
-    return limiter.limit(lambda: current_app.config[setting], key_func=_account_or_address, methods=["POST"])
+def limit_writes(setting, methods=("POST",)):
+    """Limit writes to a view (POSTs unless told) by the limit named `setting` in the config."""
+    return limiter.limit(lambda: current_app.config[setting], key_func=_account_or_address, methods=list(methods))
+
+
+def limit_reads(setting):
+    """Limit an expensive read (an export) by the limit named `setting` in the config."""
+    return limiter.limit(lambda: current_app.config[setting], key_func=_account_or_address)

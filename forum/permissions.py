@@ -141,6 +141,11 @@ def can_read_reviews(user, community):
     return is_staff(user, community) or is_product(user, community)
 
 
+def can_export(user, community):
+    """Download the community's ideas as CSV, XLSX or JSON: staff and the product team."""
+    return is_staff(user, community) or is_product(user, community)
+
+
 def review_refusal(user, solution):
     if not is_staff(user, solution.challenge.community):
         return _l("Only staff review solutions.")

@@ -4,6 +4,8 @@ Bleach is the second wall behind Markdown's own escaping; the Content-Security-P
 is the third. Keep every tag, attribute and protocol decision in this module.
 """
 
+import html as html_lib
+import re
 from functools import partial
 
 import bleach
@@ -60,3 +62,13 @@ def render(source):
 def sanitize(html):
     """The allow-list alone, for HTML that did not come from our Markdown."""
     return _cleaner.clean(html)
+
+
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|pre|blockquote|tr)>|<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain(html):
+    """Plain text of HTML this module produced (exports, previews). A regex is enough here, and
+    quick, because the input has already been through the allow-list above."""
+    return html_lib.unescape(_TAG.sub("", _BLOCK_END.sub("\n", html or ""))).strip()

@@ -8,7 +8,8 @@ from forum.errors import RuleBroken
 def checked_text(value, field, maximum, missing=None, strip=True):
     """The value (stripped for one-line fields), or RuleBroken naming `field` when it is empty
     and `missing` gives the message for that, or longer than `maximum`."""
-    value = value or ""
+    # PostgreSQL cannot store NUL in text, and no reader wants one.
+    value = (value or "").replace("\x00", "")
     if strip:
         value = value.strip()
     if missing is not None and not value.strip():

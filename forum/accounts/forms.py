@@ -64,3 +64,12 @@ class PasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Language"), validators=[DataRequired()])
     submit = SubmitField(_l("Save"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Token name"),
+        validators=[DataRequired(), Length(max=60)],
+        description=_l("What it is for, e.g. weekly export script."),
+    )
+    submit = SubmitField(_l("Create token"))

@@ -1,11 +1,11 @@
-"""The user account."""
+"""The user account and its API tokens."""
 
 import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
@@ -55,3 +55,21 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.username}>"
+
+
+class ApiToken(db.Model):
+    """A token for the API. Only its SHA-256 is stored: a database leak gives no working token."""
+
+    not_found_message = _l("No such token.")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters, so the owner can tell tokens apart on the settings page.
+    prefix: Mapped[str] = mapped_column(String(12))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used: Mapped[datetime | None]
+    revoked: Mapped[datetime | None]
+
+    user = relationship("User")

@@ -5,12 +5,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import services
-from forum.accounts.forms import LanguageForm, LoginForm, PasswordForm, RegisterForm
+from forum.accounts import services, tokens
+from forum.accounts.forms import LanguageForm, LoginForm, PasswordForm, RegisterForm, TokenForm
 from forum.communities.services import roles_of
 from forum.errors import RuleBroken
 from forum.extensions import limiter
-from forum.forms import attach_error, choices
+from forum.forms import ConfirmForm, attach_error, choices
 from forum.i18n import chosen_language, remember_language
 from forum.points import services as points
 from forum.security import keeps_input_on_csrf_failure, safe_next
@@ -70,7 +70,7 @@ def logout():
 @bp.route("/account", methods=["GET"])
 @login_required
 def settings():
-    return _render_settings(PasswordForm(), _language_form())
+    return render_settings(PasswordForm(), _language_form())
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -89,7 +89,7 @@ def change_password():
             login_user(current_user._get_current_object(), remember=had_remember)
             flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.settings"))
-    return _render_settings(form, _language_form())
+    return render_settings(form, _language_form())
 
 
 @bp.route("/account/language", methods=["POST"])
@@ -101,7 +101,7 @@ def change_language():
         response = redirect(url_for("accounts.settings"))
         remember_language(response, form.language.data)
         return response
-    return _render_settings(PasswordForm(), form)
+    return render_settings(PasswordForm(), form)
 
 
 @bp.route("/u/<username>")
@@ -126,5 +126,14 @@ def _language_form():
     return form
 
 
-def _render_settings(password_form, language_form):
-    return render_template("accounts/settings.html", password_form=password_form, language_form=language_form)
+def render_settings(password_form=None, language_form=None, token_form=None, new_token=None):
+    """The settings page; the form that was just sent comes back with its input and errors."""
+    return render_template(
+        "accounts/settings.html",
+        password_form=password_form or PasswordForm(),
+        language_form=language_form or _language_form(),
+        token_form=token_form or TokenForm(prefix="token"),
+        tokens=tokens.tokens_of(current_user),
+        new_token=new_token,
+        revoke_form=ConfirmForm(),
+    )

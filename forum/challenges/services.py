@@ -129,12 +129,7 @@ def update_challenge(actor, challenge, title, body, campaign=None, cover_id=None
 
 def set_phase(actor, challenge, phase):
     """Move a campaign to a later phase and tell its followers. Raises Forbidden or RuleBroken."""
-    require(can_run_campaign(actor, challenge.community))
-    if phase not in PHASES:
-        raise RuleBroken(_l("Unknown phase."), field="phase")
-    current = challenge.current_phase()
-    if PHASES.index(phase) <= PHASES.index(current):
-        raise RuleBroken(_l("A challenge only moves forward through its phases."), field="phase")
+    current = check_phase(actor, challenge, phase)
     challenge.phase = phase
     challenge.is_campaign = True
     # Deadlines already passed would move the phase again on read; the new phase stands.
@@ -154,6 +149,18 @@ def set_phase(actor, challenge, phase):
     )
     notify(_participants(challenge), "phase", actor=actor, challenge=challenge, detail=phase)
     db.session.commit()
+
+
+def check_phase(actor, challenge, phase):
+    """Refuse a phase move the actor may not make (Forbidden) or that goes backwards (RuleBroken);
+    return the current phase."""
+    require(can_run_campaign(actor, challenge.community))
+    if phase not in PHASES:
+        raise RuleBroken(_l("Unknown phase."), field="phase")
+    current = challenge.current_phase()
+    if PHASES.index(phase) <= PHASES.index(current):
+        raise RuleBroken(_l("A challenge only moves forward through its phases."), field="phase")
+    return current
 
 
 def _participants(challenge):

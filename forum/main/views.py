@@ -1,4 +1,4 @@
-"""The home page, the language switch and the health check."""
+"""The home page, the language switch, the API documentation page and the health check."""
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 
@@ -27,3 +27,16 @@ def set_language(code):
 @bp.route("/healthz")
 def healthz():
     return {"status": "ok"}
+
+
+@bp.route("/api")
+def api_docs():
+    """The API, readable: every operation from the OpenAPI document, grouped by resource."""
+    from forum.api.openapi import document
+
+    spec = document()
+    groups = {}
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            groups.setdefault(op["tags"][0], []).append((method.upper(), path, op))
+    return render_template("main/api.html", spec=spec, groups=groups, schemas=spec["components"]["schemas"])

@@ -29,6 +29,7 @@ NOTE_MAX = 2000
 def score(actor, solution, scores, note=""):
     """Save the actor's scores (1-5 for each criterion) for the solution; scoring again replaces
     them. Raises Forbidden or RuleBroken naming the criterion at fault."""
+    require(is_staff(actor, solution.challenge.community), _l("Only staff review solutions."))
     refusal = review_refusal(actor, solution)
     if refusal:
         raise RuleBroken(refusal)

@@ -41,8 +41,9 @@ def change_status(actor, solution, status, note=""):
     note = checked_text(
         note, "note", NOTE_MAX, _l("Tell the author and the voters why.") if status == "declined" else None
     )
-    record_status(actor, solution, status, note)
+    change = record_status(actor, solution, status, note)
     db.session.commit()
+    return change
 
 
 def record_status(actor, solution, status, note, tell=True):

@@ -1,0 +1,64 @@
+"""API tokens: issued against a password, stored hashed, revocable, refused for suspended users."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from forum.accounts.models import ApiToken
+from forum.clock import utcnow
+from forum.errors import NotFound, Unauthorized
+from forum.extensions import db
+from forum.permissions import suspension_refusal
+from forum.validation import checked_text
+
+PREFIX = "cc_"
+NAME_MAX = 60
+# Writing last_used on every call would turn each read into a write; a minute's accuracy will do.
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+
+
+def issue_token(user, name="API"):
+    """A new token for the user: returns (row, plaintext). The plaintext is shown once, never stored."""
+    name = checked_text(name or "API", "name", NAME_MAX) or "API"
+    plaintext = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plaintext), prefix=plaintext[:10])
+    db.session.add(token)
+    db.session.commit()
+    return token, plaintext
+
+
+def user_for_token(plaintext):
+    """The user a token belongs to. Raises Unauthorized for an unknown, revoked or suspended one."""
+    token = db.session.execute(
+        db.select(ApiToken).filter_by(token_hash=_digest(plaintext)).options(db.joinedload(ApiToken.user))
+    ).scalar_one_or_none()
+    if token is None or token.revoked is not None:
+        raise Unauthorized(_l("That token is not valid or has been revoked."))
+    refusal = suspension_refusal(token.user)
+    if refusal:
+        raise Unauthorized(refusal)
+    now = utcnow()
+    if token.last_used is None or now - token.last_used > LAST_USED_GRANULARITY:
+        token.last_used = now
+        db.session.commit()
+    return token.user
+
+
+def tokens_of(user):
+    stmt = db.select(ApiToken).filter_by(user_id=user.id, revoked=None).order_by(ApiToken.id.desc())
+    return db.session.execute(stmt).scalars().all()
+
+
+def revoke_token(user, token_id):
+    """Revoke one of the user's own tokens; anybody else's is NotFound."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked is not None:
+        raise NotFound(ApiToken.not_found_message)
+    token.revoked = utcnow()
+    db.session.commit()
+
+
+def _digest(plaintext):
+    return hashlib.sha256(plaintext.encode("utf-8", "surrogatepass")).hexdigest()

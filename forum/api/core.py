@@ -1,0 +1,185 @@
+"""The /api/v1 blueprint and what every endpoint shares: declaring an operation (its route and its
+OpenAPI description in one place), reading query parameters and JSON bodies against their schemas,
+and paged list responses."""
+
+import functools
+from dataclasses import dataclass, field
+
+import jsonschema
+from flask import Blueprint, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from forum.errors import DomainError, Unauthorized
+from forum.permissions import is_member
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# (rule, method) -> Operation, filled in as the resource modules are imported.
+OPERATIONS = {}
+
+
+class InvalidJSON(DomainError):
+    status = 400
+    code = "invalid_json"
+
+
+class InvalidField(DomainError):
+    status = 422
+    code = "invalid_field"
+
+
+@dataclass
+class Param:
+    """A query or path parameter: its name, JSON schema and description."""
+
+    name: str
+    schema: dict
+    description: str = ""
+    where: str = "query"
+    required: bool = False
+
+
+@dataclass
+class Operation:
+    rule: str
+    method: str
+    summary: str
+    tag: str
+    params: list = field(default_factory=list)
+    body: dict | None = None
+    # status -> (description, schema or None)
+    responses: dict = field(default_factory=dict)
+    # None: anyone; "member": a token is needed; a description of who else is refused.
+    auth: str | None = None
+    produces: str = "application/json"
+
+
+def operation(rule, method, *, summary, tag, params=(), body=None, responses, auth=None, produces=None, name=None):
+    """Register the view for `method rule` and describe it for the OpenAPI document."""
+
+    def register(view):
+        spec = Operation(rule, method, summary, tag, list(params), body, responses, auth)
+        if produces:
+            spec.produces = produces
+        OPERATIONS[(bp.url_prefix + rule, method)] = spec
+        endpoint = name or view.__name__
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=_guarded(view, spec), methods=[method])
+        return view
+
+    return register
+
+
+def _guarded(view, spec):
+    @functools.wraps(view)  # keeps the name Flask-Limiter knows the view's limits by
+    def endpoint(**kwargs):
+        if spec.auth and not is_member(current_user):
+            raise Unauthorized(_l("Send a token in the Authorization header: Bearer <token>."))
+        return view(**kwargs)
+
+    return endpoint
+
+
+def query(params):
+    """The endpoint's query parameters, converted and checked: {name: value or None}.
+    Raises InvalidField naming the parameter at fault."""
+    values = {}
+    for param in params:
+        if param.where != "query":
+            continue
+        raw = request.args.get(param.name)
+        if raw is None or raw == "":
+            if param.required:
+                raise InvalidField(_l("This parameter is required."), field=param.name)
+            values[param.name] = param.schema.get("default")
+            continue
+        value = _convert(raw, param)
+        _check(value, param.schema, param.name)
+        values[param.name] = value
+    return values
+
+
+def json_body(schema):
+    """The request's JSON object, checked against `schema`. Raises InvalidJSON or InvalidField."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidJSON(_l("Send a JSON object with Content-Type: application/json."), field="body")
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        raise InvalidField(_message(errors[0]), field=_field_of(errors[0]))
+    _check_strings(data)
+    return data
+
+
+def page(items, next_cursor, **url_args):
+    """A list response: the items and the URL of the next page (None on the last)."""
+    next_url = None
+    if next_cursor:
+        next_url = url_for(request.endpoint, **request.view_args, **url_args, cursor=next_cursor, _external=True)
+    return {"items": items, "next": next_url}
+
+
+def _convert(raw, param):
+    kind = param.schema.get("type")
+    if kind == "integer":
+        try:
+            return int(raw)
+        except ValueError:
+            raise InvalidField(_l("Use a whole number."), field=param.name) from None
+    if kind == "string" and param.schema.get("format") == "date-time":
+        from forum.api.serializers import parse_time
+
+        return parse_time(raw, param.name)
+    if "\x00" in raw:
+        raise InvalidField(_l("This value contains a character that is not allowed."), field=param.name)
+    return raw
+
+
+def _check(value, schema, name):
+    if schema.get("format") == "date-time":
+        return
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(value))
+    if error is not None:
+        raise InvalidField(_message(error), field=name)
+
+
+def _field_of(error):
+    if error.validator == "required":
+        return error.message.split("'")[1]
+    if error.validator == "additionalProperties" and not error.path:
+        extra = [name for name in error.instance if name not in error.schema.get("properties", {})]
+        return extra[0] if extra else "body"
+    return str(error.path[0]) if error.path else "body"
+
+
+def _message(error):
+    messages = {
+        "required": _l("This field is required."),
+        "additionalProperties": _l("This field is not accepted here."),
+        "type": _l("This value has the wrong type."),
+        "enum": _l("This value is not one of the allowed choices."),
+        "minimum": _l("This number is too small."),
+        "maximum": _l("This number is too large."),
+        "minLength": _l("This value is too short."),
+        "maxLength": _l("This value is too long."),
+        "maxItems": _l("This list is too long."),
+        "format": _l("This value is not in the expected format."),
+    }
+    return messages.get(error.validator, _l("This value is not valid."))
+
+
+def _check_strings(data, path=()):
+    """Strings the database could not store (NUL, lone surrogates) are refused, naming the field."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _check_strings(value, path or (key,))
+    elif isinstance(data, list):
+        for value in data:
+            _check_strings(value, path)
+    elif isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidField(_l("This value is not valid text."), field=path[0] if path else "body") from None
+        if "\x00" in data:
+            raise InvalidField(_l("This value contains a character that is not allowed."), field=path[0])

@@ -1,0 +1,129 @@
+"""Objects as the API sends them: explicit fields only (DESIGN.md's names), times in UTC ISO 8601."""
+
+from datetime import UTC, datetime
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from forum.api.core import InvalidField
+from forum.clock import isoformat as time
+
+
+def parse_time(raw, field):
+    """An ISO 8601 time as the naive UTC the database keeps. Raises InvalidField."""
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except (TypeError, ValueError):
+        raise InvalidField(_l("Use an ISO 8601 time, e.g. 2026-12-01T12:00:00Z."), field=field) from None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _name(user):
+    return user.username if user is not None else None
+
+
+def community(row):
+    return {
+        "slug": row.slug,
+        "url": url_for("communities.detail", slug=row.slug, _external=True),
+        "name": row.name,
+        "description": row.description,
+    }
+
+
+def challenge(row):
+    return {
+        "id": row.id,
+        "url": url_for("challenges.detail", challenge_id=row.id, _external=True),
+        "community": row.community.slug,
+        "title": row.title,
+        "body": row.body,
+        "phase": row.current_phase(),
+        "vote_budget": row.vote_budget,
+        "submission_ends": time(row.submission_ends),
+        "voting_ends": time(row.voting_ends),
+        "solutions": row.solution_count,
+        "created": time(row.created),
+    }
+
+
+def solution(row):
+    return {
+        "id": row.id,
+        "url": url_for("solutions.detail", solution_id=row.id, _external=True),
+        "challenge": row.challenge_id,
+        "title": row.title,
+        "body": row.body,
+        "tags": [tag.name for tag in row.tags],
+        "author": _name(row.author),
+        "status": row.status,
+        "votes": row.vote_count,
+        "comments": row.comment_count,
+        "created": time(row.created),
+        "hidden": row.visibility != "public",
+    }
+
+
+def vote(row, voted):
+    return {"solution": row.id, "voted": voted, "votes": row.vote_count}
+
+
+def comment(row):
+    return {
+        "id": row.id,
+        "url": url_for("solutions.detail", solution_id=row.solution_id, _anchor=f"comment-{row.id}", _external=True),
+        "body": "" if row.deleted else row.body,
+        "author": None if row.deleted else _name(row.author),
+        "parent": row.parent_id,
+        "created": time(row.created),
+    }
+
+
+def review(row):
+    return {
+        "id": row.id,
+        "reviewer": _name(row.reviewer),
+        "feasibility": row.feasibility,
+        "impact": row.impact,
+        "novelty": row.novelty,
+        "cost": row.cost,
+        "note": row.note,
+    }
+
+
+def status_change(row):
+    return {
+        "id": row.id,
+        "status": row.to_status,
+        "note": row.note,
+        "by": _name(row.actor),
+        "created": time(row.created),
+    }
+
+
+def prototype_update(row, solution_id):
+    return {
+        "id": row.id,
+        "url": url_for("solutions.detail", solution_id=solution_id, _anchor="prototype", _external=True),
+        "body": row.body,
+        "author": _name(row.author),
+        "created": time(row.created),
+    }
+
+
+def search_result(hit):
+    return {
+        "type": hit.type,
+        "id": hit.id,
+        "url": url_for(hit.endpoint, **hit.url_kwargs, _external=True),
+        "title": hit.title,
+        "snippet": str(hit.snippet),
+    }
+
+
+def token(row, plaintext):
+    return {"id": row.id, "name": row.name, "token": plaintext, "created": time(row.created)}

@@ -1,0 +1,34 @@
+"""POST /tokens: a token for a username and password."""
+
+from flask_babel import lazy_gettext as _l
+
+from forum.accounts import services as accounts
+from forum.accounts import tokens
+from forum.api import serializers
+from forum.api.common import responses
+from forum.api.core import json_body, operation
+from forum.api.schemas import BODIES, ref
+from forum.errors import Forbidden, Unauthorized
+from forum.limits import limit_writes
+from forum.permissions import suspension_refusal
+
+
+@operation(
+    "/tokens",
+    "POST",
+    summary="Get a token for a username (or email) and password; it is shown once",
+    tag="tokens",
+    body="TokenRequest",
+    responses=responses(201, "The new token", ref("Token")),
+)
+@limit_writes("RATELIMIT_LOGIN")
+def create_token():
+    data = json_body(BODIES["TokenRequest"])
+    user = accounts.authenticate(data["username"], data["password"])
+    if user is None:
+        raise Unauthorized(_l("Wrong username or password."))
+    refusal = suspension_refusal(user)
+    if refusal:
+        raise Forbidden(refusal)
+    row, plaintext = tokens.issue_token(user, data.get("name"))
+    return serializers.token(row, plaintext), 201
