@@ -70,12 +70,14 @@ def export_solutions(fmt, community_slug, challenge_id, status, min_votes, since
     except DomainError as error:
         raise click.ClickException(_field_message(error)) from None
     target = open(output, "wb") if output and output != "-" else sys.stdout.buffer  # noqa: SIM115
-    try:
-        for chunk in WRITERS[fmt](rows):
-            target.write(chunk)
-    finally:
-        if target is not sys.stdout.buffer:
-            target.close()
+    # The rows link to solution pages, and links need an address: the one fans use.
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        try:
+            for chunk in WRITERS[fmt](rows):
+                target.write(chunk)
+        finally:
+            if target is not sys.stdout.buffer:
+                target.close()
 
 
 @click.command("seed-bench")

@@ -8,6 +8,9 @@ SQLALCHEMY_RECORD_QUERIES = False
 # Generated into instance/secret_key on first start when not configured.
 SECRET_KEY = None
 
+# The address fans reach the forum at, for links written outside a request (command-line exports).
+PUBLIC_URL = "http://127.0.0.1:5000"
+
 # Serve over HTTPS: secure cookies, HSTS, https URLs.
 HTTPS = False
 HSTS_SECONDS = 31536000

@@ -70,7 +70,13 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         if has_app_context() and db.session.registry.has():
             db.session.commit()
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        return contextvars.Context().run(self._open_and_read, *args, **kwargs)
+
+    def _open_and_read(self, *args, **kwargs):
+        # A streamed body (exports) is produced inside the request's own context, as a server would.
+        response = super().open(*args, **kwargs)
+        response.get_data()
+        return response
 
 
 @pytest.fixture(scope="session")

@@ -76,6 +76,41 @@ ACCESS = {
     "admin.user_grant_role": "admin",
     "admin.revoke_role": "admin",
     "admin.audit": "admin",
+    "accounts.create_token": "member",
+    "accounts.revoke_token": "own",
+    "exports.export": "reviews",
+    "main.api_docs": "public",
+}
+# The API answers 401 where a page sends visitors to log in; levels as above.
+API_ACCESS = {
+    "api.create_token": "public",
+    "api.list_communities": "public",
+    "api.create_community": "admin",
+    "api.get_community": "public",
+    "api.list_challenges": "public",
+    "api.post_challenge": "member",
+    "api.get_challenge": "public",
+    "api.change_challenge": "staff",
+    "api.list_solutions": "public",
+    "api.submit_solution": "member",
+    "api.get_solution": "public",
+    "api.change_solution": "staff",
+    "api.cast_vote": "member",
+    "api.withdraw_vote": "member",
+    "api.list_comments": "public",
+    "api.add_comment": "member",
+    "api.raise_flag": "member",
+    "api.list_reviews": "reviews",
+    "api.add_review": "staff",
+    "api.change_status": "staff",
+    "api.list_updates": "public",
+    "api.post_update": "staff",
+    "api.search_everything": "public",
+    "api.leaderboard": "public",
+    "api.export_csv": "reviews",
+    "api.export_xlsx": "reviews",
+    "api.export_json": "reviews",
+    "api.openapi_document": "public",
 }
 # outsider: staff of another community, who must get nothing more here than a fan.
 ROLES = ("visitor", "fan", "outsider", "staff", "product", "admin")
@@ -83,8 +118,9 @@ ROLES = ("visitor", "fan", "outsider", "staff", "product", "admin")
 
 def test_every_route_has_an_access_rule(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints - ACCESS.keys() == set(), "give new routes an access rule"
-    assert ACCESS.keys() - endpoints == set(), "remove rules of routes that are gone"
+    rules = ACCESS.keys() | API_ACCESS.keys()
+    assert endpoints - rules == set(), "give new routes an access rule"
+    assert rules - endpoints == set(), "remove rules of routes that are gone"
 
 
 def _sample_content(community, users):
@@ -123,6 +159,12 @@ def _sample_content(community, users):
     }
 
 
+def _sample_token(users):
+    from forum.accounts import tokens
+
+    return tokens.issue_token(users["fan"], "matrix")[0].id
+
+
 def _sample_merge(challenge, users):
     from forum.solutions import merges
 
@@ -146,36 +188,46 @@ def _requests(app, community, users):
         "username": users["fan"].username,
         "code": "en",
         "filename": "app.css",
+        "token_id": _sample_token(users),
     }
     # Logging out ends the session, so it goes last.
     rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "accounts.logout")
     samples["target_id"] = samples["solution_id"]
     for rule in rules:
+        if rule.endpoint.startswith("api."):
+            continue
         url = rule.build({name: samples[name] for name in rule.arguments})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, url
 
 
+def _add_outsider(users):
+    other = factories.community(slug="other-place", name="Other place")
+    users["outsider"] = factories.user("outsider", community_roles={other: "staff"})
+
+
+def _allowed(access, role):
+    return (
+        access == "public"
+        or (access == "member" and role != "visitor")
+        or (access == "staff" and role in ("staff", "admin"))
+        or (access == "reviews" and role in ("staff", "admin", "product"))
+        or (access == "own" and role == "fan")
+        or (access == "admin" and role == "admin")
+    )
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(app, community, users, login, role):
     if role == "outsider":
-        other = factories.community(slug="other-place", name="Other place")
-        users["outsider"] = factories.user("outsider", community_roles={other: "staff"})
+        _add_outsider(users)
     client = app.test_client() if role == "visitor" else login(users[role])
     for endpoint, method, url in _requests(app, community, users):
         access = ACCESS[endpoint]
         response = client.open(url, method=method, data={})
         where = f"{role} {method} {url} -> {response.status_code}"
         to_login = response.status_code == 302 and response.headers["Location"].startswith("/login")
-        allowed = (
-            access == "public"
-            or (access == "member" and role != "visitor")
-            or (access == "staff" and role in ("staff", "admin"))
-            or (access == "reviews" and role in ("staff", "admin", "product"))
-            or (access == "own" and role == "fan")
-            or (access == "admin" and role == "admin")
-        )
-        if allowed:
+        if _allowed(access, role):
             assert response.status_code not in (401, 403, 404) or endpoint == "media.file", where
             assert not to_login, where
         elif role == "visitor":
@@ -227,3 +279,64 @@ def test_staff_role_is_per_community(app, community, users):
     assert permissions.is_staff(users["admin"], other)
     assert permissions.is_product(users["product"], other)
     assert not permissions.is_product(users["fan"], community)
+
+
+def _api_calls(app, community, users):
+    """(endpoint, method, url, body) for every API route, with a body each call accepts."""
+    from forum.challenges.services import post_challenge
+    from forum.solutions.services import submit_solution
+
+    samples = _sample_content(community, users)
+    # A fresh solution of the fan's own for the calls that move a status.
+    author = factories.user("api_author")
+    open_challenge = post_challenge(author, community, "Noise at night", "The spin is loud.")
+    fresh = submit_solution(author, open_challenge, "Rubber feet", "Dampen the spin.")
+    args = {"slug": community.slug, "challenge_id": samples["challenge_id"], "solution_id": samples["solution_id"]}
+    bodies = {
+        "api.create_token": {"username": "fan", "password": factories.PASSWORD},
+        "api.create_community": {"slug": "new-place", "name": "New place"},
+        "api.post_challenge": {"title": "Problem", "body": "Details."},
+        "api.change_challenge": {"title": "Renamed problem"},
+        "api.submit_solution": {"title": "Idea", "body": "Details."},
+        "api.change_solution": {"title": "Renamed idea"},
+        "api.add_comment": {"body": "Nice."},
+        "api.raise_flag": {"reason": "spam"},
+        "api.add_review": {"feasibility": 3, "impact": 3, "novelty": 3, "cost": 3},
+        "api.change_status": {"status": "shortlisted", "note": "Good."},
+        "api.post_update": {"body": "Workshop held."},
+    }
+    queries = {"search_everything": "?q=filter", "export_csv": "?community=" + community.slug}
+    queries["export_xlsx"] = queries["export_json"] = queries["export_csv"]
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api."):
+            continue
+        url_args = {name: args[name] for name in rule.arguments}
+        if rule.endpoint in ("api.submit_solution",):
+            url_args["challenge_id"] = open_challenge.id
+        if rule.endpoint in ("api.change_status", "api.change_solution", "api.add_review"):
+            url_args["solution_id"] = fresh.id
+        url = rule.build(url_args)[1] + queries.get(rule.endpoint.removeprefix("api."), "")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url, bodies.get(rule.endpoint)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_permission_matrix(app, community, users, role):
+    """Every API call as every role, by token: visitors get 401, the refused 403, the allowed neither."""
+    from forum.accounts import tokens
+
+    if role == "outsider":
+        _add_outsider(users)
+    headers = {} if role == "visitor" else {"Authorization": f"Bearer {tokens.issue_token(users[role], 'm')[1]}"}
+    client = app.test_client()
+    for endpoint, method, url, body in _api_calls(app, community, users):
+        access = API_ACCESS[endpoint]
+        response = client.open(url, method=method, json=body, headers=headers)
+        where = f"{role} {method} {url} -> {response.status_code} {response.get_data()[:200]!r}"
+        assert response.status_code != 500, where
+        if _allowed(access, role):
+            assert response.status_code not in (401, 403, 404), where
+        elif role == "visitor":
+            assert response.status_code == 401, where
+        else:
+            assert response.status_code == 403, where

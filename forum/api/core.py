@@ -123,9 +123,12 @@ def _convert(raw, param):
     kind = param.schema.get("type")
     if kind == "integer":
         try:
-            return int(raw)
+            value = int(raw)
         except ValueError:
             raise InvalidField(_l("Use a whole number."), field=param.name) from None
+        if not -(2**63) <= value < 2**63:  # past what the database's integers hold
+            raise InvalidField(_l("This number is too large."), field=param.name)
+        return value
     if kind == "string" and param.schema.get("format") == "date-time":
         from forum.api.serializers import parse_time
 

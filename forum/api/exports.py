@@ -16,7 +16,11 @@ PARAMS = [
     Param("community", {"type": "string", "maxLength": 40}, "The community's slug (or give `challenge`)"),
     Param("challenge", ID, "Only this challenge's solutions"),
     Param("status", {"enum": list(STATUSES)}, "Only solutions with this status"),
-    Param("min_votes", {"type": "integer", "minimum": 0}, "Only solutions with at least this many votes"),
+    Param(
+        "min_votes",
+        {"type": "integer", "minimum": 0, "maximum": services.VOTES_MAX},
+        "Only solutions with at least this many votes",
+    ),
     Param("since", {"type": "string", "format": "date-time"}, "Only solutions posted at or after this time"),
     Param("sort", {"enum": list(services.SORTS), "default": "votes"}, "Order of the rows"),
     Param("limit", {"type": "integer", "minimum": 1, "maximum": services.LIMIT_MAX}, "At most this many rows"),
@@ -48,6 +52,8 @@ def _export_view(fmt):
         filters = {name: args[name] for name in ("status", "min_votes", "since", "sort", "limit")}
         return stream(current_user, services.make_spec(community, args["challenge"], **filters), fmt)
 
+    # A name of its own per format: Flask-Limiter counts a view's hits under its qualified name.
+    export_solutions.__name__ = export_solutions.__qualname__ = f"export_{fmt}"
     return export_solutions
 
 

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
-from forum.exports.services import FORMATS, LIMIT_MAX
+from forum.exports.services import FORMATS, LIMIT_MAX, VOTES_MAX
 from forum.forms import choices
 from forum.solutions.models import STATUS_LABELS
 
@@ -18,9 +18,9 @@ class ExportForm(FlaskForm):
         csrf = False
 
     challenge = SelectField(_l("Challenge"), coerce=int, validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[("", _l("Any status")), *choices(STATUS_LABELS.items())])
-    min_votes = IntegerField(_l("At least this many votes"), validators=[Optional(), NumberRange(min=0)])
+    status = SelectField(_l("Status"), choices=choices([("", _l("Any status")), *STATUS_LABELS.items()]))
+    min_votes = IntegerField(_l("At least this many votes"), validators=[Optional(), NumberRange(min=0, max=VOTES_MAX)])
     since = DateField(_l("Posted on or after"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), choices=choices(SORT_LABELS.items()), default="votes")
     limit = IntegerField(_l("At most this many rows"), validators=[Optional(), NumberRange(min=1, max=LIMIT_MAX)])
-    format = SelectField(_l("Format"), choices=[(f, FORMAT_LABELS[f]) for f in FORMATS], default="csv")
+    format = SelectField(_l("Format"), choices=choices((f, FORMAT_LABELS[f]) for f in FORMATS), default="csv")

@@ -24,6 +24,7 @@ from forum.solutions.models import STATUSES, Solution, Tag, solution_tag
 SORTS = ("votes", "hot", "score", "date")
 FORMATS = ("csv", "xlsx", "json")
 LIMIT_MAX = 1_000_000
+VOTES_MAX = 2**31 - 1
 CHUNK = 1000
 # The columns, in order. Nothing else leaves: no emails, no staff notes, no hidden flags.
 COLUMNS = (
@@ -85,8 +86,8 @@ def check_spec(viewer, spec):
         raise RuleBroken(_l("Unknown status."), field="status")
     if spec.sort not in SORTS:
         raise RuleBroken(_l("Unknown sort order."), field="sort")
-    if spec.min_votes is not None and spec.min_votes < 0:
-        raise RuleBroken(_l("Use a number of 0 or more."), field="min_votes")
+    if spec.min_votes is not None and not 0 <= spec.min_votes <= VOTES_MAX:
+        raise RuleBroken(_l("Use a number from 0 to 2,147,483,647."), field="min_votes")
     if spec.limit is not None and not 1 <= spec.limit <= LIMIT_MAX:
         raise RuleBroken(_l("Use a number from 1 to 1,000,000."), field="limit")
 

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.challenges.models import Challenge
@@ -12,7 +13,7 @@ from forum.exports import services
 from forum.exports.forms import ExportForm
 from forum.exports.writers import MEDIA_TYPES, WRITERS
 from forum.extensions import db
-from forum.forms import attach_error
+from forum.forms import attach_error, choices
 from forum.limits import limit_reads
 from forum.permissions import can_export, require
 
@@ -26,7 +27,7 @@ def export(slug):
     community = get_community(slug)
     require(can_export(current_user, community))
     form = ExportForm(formdata=request.args if "format" in request.args else None)
-    form.challenge.choices = [(0, "—")] + [(c.id, c.title) for c in _challenges(community)]
+    form.challenge.choices = choices([(0, _("All challenges"))] + [(c.id, c.title) for c in _challenges(community)])
     if "format" in request.args and form.validate():
         try:
             return download(community, form)
