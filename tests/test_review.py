@@ -30,7 +30,7 @@ def test_scores_only_in_review_and_only_by_staff(app, community, users):
     with pytest.raises(RuleBroken, match="review phase"):
         scoring.score(users["staff"], idea, FULL)
     challenges.set_phase(users["staff"], challenge, "review")
-    with pytest.raises(RuleBroken, match="Only staff"):
+    with pytest.raises(Forbidden, match="Only staff"):
         scoring.score(users["product"], idea, FULL)
     with pytest.raises(RuleBroken) as caught:
         scoring.score(users["staff"], idea, {**FULL, "impact": 6})

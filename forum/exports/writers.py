@@ -87,8 +87,11 @@ def write_xlsx(rows):
 def _cell(sheet, value):
     if isinstance(value, int | float):
         return value
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    if not value.startswith("="):
+        return value  # plain values are much cheaper for openpyxl than cell objects
     # A string starting with "=" would otherwise be written as a formula.
+    cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell
 

@@ -35,6 +35,13 @@ def campaign(app):
     return ids
 
 
+def api_as(page, username):
+    """Headers for API calls with a token the user got for their password."""
+    response = page.request.post("/api/v1/tokens", data={"username": username, "password": factories.PASSWORD})
+    assert response.status == 201, response.text()
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
 def score(page, solution_id, values):
     page.goto(f"/solutions/{solution_id}")
     page.locator("summary", has_text="Score this solution").click()
@@ -82,6 +89,13 @@ def test_report_hide_restore_review_promote_and_the_workshop(page, campaign, tmp
     assert response.status == 404
     page.console_errors.clear()  # that 404 was the point
     log_out(page, "fan_a")
+    # Gone from the API too, for a fan's script with a token.
+    fan_api = api_as(page, "fan_a")
+    assert page.request.get(f"/api/v1/solutions/{spam}", headers=fan_api).status == 404
+    listed = page.request.get(f"/api/v1/challenges/{campaign['challenge']}/solutions", headers=fan_api).json()
+    assert spam not in [s["id"] for s in listed["items"]] and steam in [s["id"] for s in listed["items"]]
+    found = page.request.get("/api/v1/search?q=cheap+watches", headers=fan_api).json()
+    assert found["items"] == []
 
     log_in(page, "lead")
     page.goto(f"/solutions/{spam}")
@@ -90,6 +104,7 @@ def test_report_hide_restore_review_promote_and_the_workshop(page, campaign, tmp
     expect(page.locator(".solution-list")).to_contain_text("Cheap watches here")
     page.goto("/search?q=cheap+watches")
     expect(page.locator(".search-results")).to_contain_text("Cheap watches here")
+    assert page.request.get(f"/api/v1/solutions/{spam}", headers=fan_api).json()["title"] == "Cheap watches here"
 
     # Two reviewers score three solutions; the board ranks them.
     for solution_id, values in ((steam, (5, 5, 4, 4)), (drum, (4, 4, 4, 3)), (spam, (1, 1, 1, 1))):
