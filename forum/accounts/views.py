@@ -132,7 +132,7 @@ def render_settings(password_form=None, language_form=None, token_form=None, new
         "accounts/settings.html",
         password_form=password_form or PasswordForm(),
         language_form=language_form or _language_form(),
-        token_form=token_form or TokenForm(prefix="token"),
+        token_form=token_form or TokenForm(prefix="token", formdata=None),
         tokens=tokens.tokens_of(current_user),
         new_token=new_token,
         revoke_form=ConfirmForm(),

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 
+from forum import text
 from forum.challenges.services import trending_challenges
 from forum.communities.services import list_communities
 from forum.i18n import remember_language
@@ -39,4 +40,10 @@ def api_docs():
     for path, methods in spec["paths"].items():
         for method, op in methods.items():
             groups.setdefault(op["tags"][0], []).append((method.upper(), path, op))
-    return render_template("main/api.html", spec=spec, groups=groups, schemas=spec["components"]["schemas"])
+    return render_template(
+        "main/api.html",
+        spec=spec,
+        groups=groups,
+        schemas=spec["components"]["schemas"],
+        introduction=text.render(spec["info"]["description"]),  # our own Markdown, through the one renderer
+    )
