@@ -96,11 +96,12 @@ def test_revoked_and_suspended_tokens_are_refused(app, users, community):
     assert_error(ApiClient(app.test_client(), other).get("/api/v1/communities"), 401, "unauthorized")
 
 
-def test_tokens_only_in_the_header(app, users):
+def test_tokens_only_in_the_header(app, users, caplog):
     _row, token = tokens.issue_token(users["fan"], "script")
     client = app.test_client()
     assert_error(client.get(f"/api/v1/communities?token={token}"), 400, "bad_request", "token")
     assert_error(client.get(f"/api/v1/communities?access_token={token}"), 400, "bad_request", "token")
+    assert token not in caplog.text and "token=[removed]" in caplog.text
     assert_error(client.get("/api/v1/communities", headers={"Authorization": f"Token {token}"}), 401, "unauthorized")
     assert_error(client.get("/api/v1/communities", headers={"Authorization": "Bearer nope"}), 401, "unauthorized")
 
