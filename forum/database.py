@@ -18,6 +18,9 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Set by reading(): transactions begun inside only read, whatever the request method.
 _read_only = contextvars.ContextVar("read_only", default=False)
 
+# The largest value an INTEGER column holds (32 bits on PostgreSQL; ids are INTEGER).
+INT_MAX = 2**31 - 1
+
 
 def init_app(app):
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -86,7 +89,7 @@ def get_or_raise(model, **criteria):
     Raises NotFound with the model's `not_found_message`.
     """
     if not all(_storable(value) for value in criteria.values()):
-        # An id past 64 bits or a NUL in a slug cannot name a row; the drivers would raise instead.
+        # An id past the integer columns or a NUL in a slug cannot name a row; drivers would raise.
         raise NotFound(getattr(model, "not_found_message", None))
     if criteria.keys() == {"id"}:
         row = db.session.get(model, criteria["id"])
@@ -99,7 +102,7 @@ def get_or_raise(model, **criteria):
 
 def _storable(value):
     if isinstance(value, int):
-        return -(2**63) <= value < 2**63
+        return -INT_MAX - 1 <= value <= INT_MAX
     if isinstance(value, str):
         return "\x00" not in value
     return True

@@ -171,8 +171,8 @@ def test_post_and_change_a_challenge(app, users, community, api):
     campaign = {"title": "Campaign", "body": "Run it.", "campaign": True, "vote_budget": 3}
     assert_error(fan.post("/api/v1/communities/haier-washers/challenges", json=campaign), 403, "forbidden")
     staff = api(users["staff"])
-    run = staff.post("/api/v1/communities/haier-washers/challenges", json=campaign).get_json()
-    assert run["vote_budget"] == 3
+    run = staff.post("/api/v1/communities/haier-washers/challenges", json={**campaign, "vote_budget": 3.0}).get_json()
+    assert run["vote_budget"] == 3 and isinstance(run["vote_budget"], int)
 
     ends = "2031-01-01T08:00:00+08:00"
     changed = staff.patch(f"/api/v1/challenges/{run['id']}", json={"submission_ends": ends, "phase": "voting"})
@@ -347,6 +347,8 @@ def test_leaderboard(app, users, solution, api):
         ("get", "/api/v1/nowhere", 404, "not_found"),
         ("delete", "/api/v1/communities", 405, "method_not_allowed"),
         ("get", "/api/v1/solutions/99999999999999999999999", 404, "not_found"),
+        ("get", "/api/v1/solutions/7319721698381/prototype/updates", 404, "not_found"),
+        ("patch", "/api/v1/challenges/54825241277348", 401, "unauthorized"),
         ("get", "/api/v1/communities/a%00b", 404, "not_found"),
         ("get", "/api/v1/communities/haier-washers/challenges?cursor=%00", 422, "invalid_field"),
     ],

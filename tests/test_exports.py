@@ -112,6 +112,8 @@ def test_who_may_export(app, users, ideas):
     assert _get(app, outsider, url).status_code == 403
     assert _get(app, users["product"], "/api/v1/export/solutions.csv").status_code == 422
     assert _get(app, users["product"], f"{url}&sort=random").status_code == 422
+    far = _get(app, users["product"], "/api/v1/export/solutions.csv?challenge=47103159003681")
+    assert far.get_json()["error"]["field"] == "challenge"
     huge = _get(app, users["product"], f"{url}&min_votes=100641708151545698366614743213517307904")
     assert huge.status_code == 422 and huge.get_json()["error"]["field"] == "min_votes"
     assert _get(app, users["product"], f"{url}&since=yesterday").get_json()["error"]["field"] == "since"

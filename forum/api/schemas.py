@@ -2,6 +2,7 @@
 OpenAPI document. Field names follow ../shared/DESIGN.md."""
 
 from forum.challenges.models import PHASES
+from forum.database import INT_MAX
 from forum.moderation.models import FLAG_REASONS
 from forum.review.models import RUBRIC
 from forum.solutions.models import STATUSES
@@ -27,7 +28,7 @@ def list_of(name):
 
 
 TIME = {"type": "string", "format": "date-time"}
-ID = {"type": "integer", "minimum": 1}
+ID = {"type": "integer", "minimum": 1, "maximum": INT_MAX}
 URL = {"type": "string", "format": "uri"}
 SCORE = {"type": "integer", "minimum": 1, "maximum": 5}
 

@@ -15,7 +15,8 @@ from forum.accounts.models import User
 from forum.challenges.models import Challenge
 from forum.clock import isoformat
 from forum.communities.models import Community
-from forum.errors import RuleBroken
+from forum.database import INT_MAX, get_or_raise
+from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
 from forum.permissions import can_export, can_read_reviews, can_see, is_admin, require
 from forum.review.models import RUBRIC, RUBRIC_WEIGHTS, Review, StatusChange
@@ -24,7 +25,7 @@ from forum.solutions.models import STATUSES, Solution, Tag, solution_tag
 SORTS = ("votes", "hot", "score", "date")
 FORMATS = ("csv", "xlsx", "json")
 LIMIT_MAX = 1_000_000
-VOTES_MAX = 2**31 - 1
+VOTES_MAX = INT_MAX
 CHUNK = 1000
 # The columns, in order. Nothing else leaves: no emails, no staff notes, no hidden flags.
 COLUMNS = (
@@ -64,9 +65,10 @@ def make_spec(community, challenge_id=None, **filters):
     is None). Raises RuleBroken."""
     challenge = None
     if challenge_id is not None:
-        challenge = db.session.get(Challenge, challenge_id) if 0 < challenge_id < 2**63 else None
-        if challenge is None:
-            raise RuleBroken(_l("No such challenge."), field="challenge")
+        try:
+            challenge = get_or_raise(Challenge, id=challenge_id)
+        except NotFound:
+            raise RuleBroken(_l("No such challenge."), field="challenge") from None
     if community is None:
         if challenge is None:
             raise RuleBroken(_l("Give a community or a challenge."), field="community")
