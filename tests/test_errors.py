@@ -96,3 +96,11 @@ def test_unhandled_errors_are_logged_with_a_traceback(failing_app, app, caplog):
         failing_app.test_client().get("/boom")
     record = next(r for r in caplog.records if r.levelname == "ERROR")
     assert record.exc_info and "kaput" in str(record.exc_info[1])
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/solutions/7319721698381", "/report/solution/7319721698381", "/challenges/99999999999999999999"],
+)
+def test_ids_past_the_integer_columns_are_not_found(app, users, login, url):
+    assert login(users["fan"]).get(url).status_code == 404

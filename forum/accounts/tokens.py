@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from forum.accounts.models import ApiToken
 from forum.clock import utcnow
+from forum.database import get_or_raise
 from forum.errors import NotFound, Unauthorized
 from forum.extensions import db
 from forum.permissions import suspension_refusal
@@ -53,8 +54,8 @@ def tokens_of(user):
 
 def revoke_token(user, token_id):
     """Revoke one of the user's own tokens; anybody else's is NotFound."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id or token.revoked is not None:
+    token = get_or_raise(ApiToken, id=token_id)
+    if token.user_id != user.id or token.revoked is not None:
         raise NotFound(ApiToken.not_found_message)
     token.revoked = utcnow()
     db.session.commit()

@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image as PILImage
 from PIL import ImageOps, ImageSequence, UnidentifiedImageError
 
-from forum.errors import RuleBroken
+from forum.database import get_or_raise
+from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
 from forum.media.models import Image
 
@@ -87,7 +88,10 @@ def store_uploads(owner, files):
 
 def attach_cover(owner, challenge, image_id):
     """Make one of the owner's unattached uploads the challenge's cover."""
-    image = db.session.get(Image, image_id)
+    try:
+        image = get_or_raise(Image, id=image_id)
+    except NotFound:
+        image = None
     if image is None or image.owner_id != owner.id or image.solution_id is not None:
         raise RuleBroken(_l("That image upload is not valid."), field="cover")
     image.challenge_id = challenge.id

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.challenges.models import Challenge
 from forum.clock import utcnow
+from forum.database import get_or_raise
 from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
 from forum.moderation.models import FLAG_REASONS, AuditEntry, Flag
@@ -40,10 +41,9 @@ def record_action(actor, action, target, *, community=None, before=None, after=N
 def load_target(target_type, target_id):
     """The challenge, solution or comment a flag or action names. Raises NotFound."""
     model = {"challenge": Challenge, "solution": Solution, "comment": Comment}.get(target_type)
-    target = db.session.get(model, target_id) if model is not None else None
-    if target is None:
+    if model is None:
         raise NotFound()
-    return target
+    return get_or_raise(model, id=target_id)
 
 
 def target_type(target):
