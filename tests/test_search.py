@@ -46,6 +46,13 @@ def test_snippets_are_highlighted_and_escaped(app, challenge, users):
     assert "<mark>rubber</mark>" in hit.snippet and "&lt;/b&gt;" in hit.snippet and "<b>" not in hit.snippet
 
 
+def test_chinese_snippets_mark_the_words(app, challenge, users):
+    factories.solution(users["fan"], challenge, title="内桶", body="彻底解决洗衣机二次污染的问题。")
+    queue.drain()
+    snippet = query.search(users["fan"], "二次污染").hits[0].snippet
+    assert "<mark>" in snippet and "二次" in snippet and "污染" in snippet
+
+
 def test_results_respect_visibility_inside_the_search(app, challenge, users, community):
     spam = factories.solution(factories.user("spammer"), challenge, title="Cheap watches", body="Buy cheap watches")
     factories.solution(users["fan"], challenge, title="Honest watches idea", body="A timer for the cheap cycle")
