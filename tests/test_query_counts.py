@@ -70,3 +70,44 @@ def test_solution_page_queries_do_not_grow_with_comments(app, forum, users, logi
     for n in range(10):
         comments.add_comment(factories.user(f"talker{n}"), solution.challenge, f"Comment {n}", solution=solution)
     assert _queries(app, fan, f"/solutions/{solution_id}") == before
+
+
+@pytest.fixture
+def seeded(app, runner):
+    """A small seed-bench forum: long-tailed, mixed Chinese and English, with votes and comments."""
+    args = ["seed-bench", "--communities", "3", "--challenges", "12", "--solutions", "400", "--votes", "3000",
+            "--comments", "1200", "--users", "80"]  # fmt: skip
+    assert runner.invoke(args=args).exit_code == 0
+    from forum.challenges.models import Challenge
+    from forum.communities.models import Community
+    from forum.solutions.models import Solution
+
+    def first(stmt):
+        return db.session.execute(stmt.limit(1)).scalar()
+
+    return {
+        "community": first(db.select(Community.slug)),
+        "challenge": first(db.select(Challenge.id).order_by(Challenge.solution_count.desc())),
+        "solution": first(db.select(Solution.id).order_by(Solution.comment_count.desc())),
+    }
+
+
+# The most queries each page may run on the seeded forum: (for a visitor, for a logged-in fan).
+PAGE_LIMITS = {
+    "/": (3, 5),
+    "/c/{community}": (4, 6),
+    "/challenges/{challenge}?sort=hot": (9, 14),
+    "/challenges/{challenge}?sort=new": (9, 14),
+    "/solutions/{solution}": (11, 16),
+    "/search?q=%E6%B4%97%E8%A1%A3%E6%9C%BA": (3, 6),
+    "/search?q=battery": (3, 6),
+    "/leaderboard": (4, 6),
+}
+
+
+@pytest.mark.parametrize("path", PAGE_LIMITS)
+def test_pages_on_the_seeded_forum_stay_under_their_query_limits(app, seeded, users, client, login, path):
+    url = path.format(**seeded)
+    visitor, fan = PAGE_LIMITS[path]
+    assert _queries(app, client, url) <= visitor, url
+    assert _queries(app, login(users["fan"]), url) <= fan, url

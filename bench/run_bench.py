@@ -1,0 +1,187 @@
+"""Page benchmark: the forum under gunicorn, driven by wrk, against the bare-Flask ceiling.
+
+    COCREATE_SQLALCHEMY_DATABASE_URI=sqlite:////path/bench.db \\
+    COCREATE_SEARCH_INDEX_DIR=/path/bench-index \\
+        .venv/bin/python bench/run_bench.py [--duration 10] [--connections 8]
+
+Seed first with `flask --app app seed-bench`. Both servers run with gunicorn.conf.py (the
+config `make run` uses) on 127.0.0.1; wrk (Debian's package) drives each URL for `--duration`
+seconds with 2 threads and `--connections` connections. The table gives requests per second,
+p50 and p99 latency, and each page's throughput as a share of the 30-row Jinja list served by
+bare Flask. The vote row is the API's write path (PUT /vote by random fans on random
+solutions); afterwards every solution's kept count is checked against its vote rows.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+GUNICORN = os.path.join(ROOT, ".venv", "bin", "gunicorn")
+VOTERS = 400
+
+
+def targets(database_uri, votes_file):
+    """The URLs to measure on the seeded forum, and a file of (token, solution) pairs for votes."""
+    from forum import create_app
+    from forum.accounts import tokens
+    from forum.accounts.models import User
+    from forum.challenges.models import Challenge
+    from forum.communities.models import Community
+    from forum.extensions import db
+    from forum.paging import encode_cursor
+    from forum.solutions.models import Solution
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "bench", "LOG_REQUESTS": False})
+    with app.app_context():
+        big = db.session.execute(db.select(Challenge).order_by(Challenge.solution_count.desc())).scalars().first()
+        community = db.session.get(Community, big.community_id)
+        # Page 500 of the hot list starts after the 10,000th solution: its cursor, as the pager makes it.
+        hot, last_id = db.session.execute(
+            db.select(Solution.hot, Solution.id)
+            .where(Solution.challenge_id == big.id)
+            .order_by(Solution.hot.desc(), Solution.id.desc())
+            .offset(499 * 20 - 1)
+            .limit(1)
+        ).one()
+        discussed = db.session.execute(
+            db.select(Solution.id).where(Solution.comment_count >= 50).order_by(Solution.comment_count).limit(1)
+        ).scalar()
+        ballot = db.session.execute(
+            db.select(Solution.id).where(Solution.challenge_id == big.id).order_by(Solution.id).limit(2000)
+        ).scalars().all()
+        voters = db.session.execute(db.select(User).order_by(User.id).limit(VOTERS)).scalars().all()
+        with open(votes_file, "w") as pairs:
+            for user in voters:
+                token = tokens.issue_token(user, "bench")[1]
+                for solution_id in secrets.SystemRandom().sample(ballot, 5):
+                    pairs.write(f"{token} {solution_id}\n")
+        return [
+            ("home", "/"),
+            ("community page", f"/c/{community.slug}"),
+            ("solutions, hot, page 1", f"/challenges/{big.id}?sort=hot"),
+            ("solutions, hot, page 500", f"/challenges/{big.id}?sort=hot&cursor={encode_cursor([hot, last_id])}"),
+            ("solution, 50+ comments", f"/solutions/{discussed}"),
+            ("search, Chinese", "/search?q=%E6%B4%97%E8%A1%A3%E6%9C%BA"),  # 洗衣机
+            ("search, English", "/search?q=battery"),
+        ]
+
+
+def serve(app_module, port, env):
+    server = subprocess.Popen(
+        [GUNICORN, "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", app_module],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{app_module} did not start")
+
+
+def wrk(url, duration, connections, script=None):
+    """(requests per second, p50 ms, p99 ms, non-2xx responses) from one wrk run."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", script[0]]
+        command += ["--", script[1]]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, _ms(out, "50%"), _ms(out, "99%"), int(errors.group(1)) if errors else 0
+
+
+def _ms(out, label):
+    value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def worker_rss(server):
+    """Resident memory of each gunicorn worker, MB."""
+    children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+    sizes = []
+    for pid in children:
+        with open(f"/proc/{pid}/status") as status:
+            sizes += [int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS")]
+    return sizes
+
+
+def check_votes(database_uri):
+    """(votes in the table, solutions whose kept count disagrees with their vote rows)."""
+    from sqlalchemy import create_engine, text
+
+    with create_engine(database_uri).connect() as conn:
+        total = conn.execute(text("SELECT count(*) FROM vote")).scalar()
+        wrong = conn.execute(
+            text(
+                "SELECT count(*) FROM solution s WHERE s.vote_count != "
+                "(SELECT count(*) FROM vote v WHERE v.solution_id = s.id)"
+            )
+        ).scalar()
+    return total, wrong
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=5091)
+    args = parser.parse_args()
+    database_uri = os.environ["COCREATE_SQLALCHEMY_DATABASE_URI"]
+    votes_file = os.path.join(tempfile.gettempdir(), "bench-votes.txt")
+    pages = targets(database_uri, votes_file)
+    env = {**os.environ, "COCREATE_RATELIMIT_ENABLED": "false", "COCREATE_LOG_REQUESTS": "false"}
+    env.setdefault("COCREATE_SECRET_KEY", "bench")
+    base = f"http://127.0.0.1:{args.port}"
+    rows = []
+
+    ceiling = serve("bench.ceiling:app", args.port, env)
+    try:
+        for name, path in (("ceiling: bare Flask, 5 KB", "/bare"), ("ceiling: 30-row Jinja list", "/list")):
+            rows.append((name, *wrk(base + path, args.duration, args.connections)))
+    finally:
+        ceiling.terminate()
+        ceiling.wait()
+    list_ceiling = rows[1][1]
+
+    forum = serve("app:app", args.port, env)
+    try:
+        for _name, path in pages:  # warm each worker's caches (templates, searcher, jieba)
+            for _ in range(4):
+                urllib.request.urlopen(base + path, timeout=60).read()
+        for name, path in pages:
+            rows.append((name, *wrk(base + path, args.duration, args.connections)))
+        before, _ = check_votes(database_uri)
+        script = (os.path.join(ROOT, "bench", "vote.lua"), votes_file)
+        rows.append(("vote (PUT, API)", *wrk(base + "/", args.duration, args.connections, script)))
+        rss = worker_rss(forum)
+    finally:
+        forum.terminate()
+        forum.wait()
+    after, wrong = check_votes(database_uri)
+
+    print(f"gunicorn.conf.py (workers x threads as configured), wrk -t2 -c{args.connections} -d{args.duration}s")
+    print(f"| {'page':28} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'of list ceiling':>15} | non-2xx |")
+    print(f"|{'-' * 30}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 17}|---------|")
+    for name, rps, p50, p99, errors in rows:
+        share = f"{rps / list_ceiling:.0%}" if not name.startswith("ceiling") else ""
+        print(f"| {name:28} | {rps:>8.0f} | {p50:>7.1f} | {p99:>7.1f} | {share:>15} | {errors:>7} |")
+    print(f"Votes: {after - before} new vote rows; solutions whose count disagrees with their rows: {wrong}")
+    print("Worker RSS after the run: " + ", ".join(f"{size:.0f} MB" for size in rss))
+
+
+if __name__ == "__main__":
+    main()
