@@ -1,7 +1,7 @@
 """The ceiling the forum's pages are measured against: bare Flask under the same gunicorn config.
 
-    /bare  a 5 KB page from a string
-    /list  a 30-row list rendered by Jinja (a table of titles, authors, votes and links)
+/bare  a 5 KB page from a string
+/list  a 30-row list rendered by Jinja (a table of titles, authors, votes and links)
 """
 
 from flask import Flask, render_template_string

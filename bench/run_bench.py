@@ -55,9 +55,13 @@ def targets(database_uri, votes_file):
         discussed = db.session.execute(
             db.select(Solution.id).where(Solution.comment_count >= 50).order_by(Solution.comment_count).limit(1)
         ).scalar()
-        ballot = db.session.execute(
-            db.select(Solution.id).where(Solution.challenge_id == big.id).order_by(Solution.id).limit(2000)
-        ).scalars().all()
+        ballot = (
+            db.session.execute(
+                db.select(Solution.id).where(Solution.challenge_id == big.id).order_by(Solution.id).limit(2000)
+            )
+            .scalars()
+            .all()
+        )
         voters = db.session.execute(db.select(User).order_by(User.id).limit(VOTERS)).scalars().all()
         with open(votes_file, "w") as pairs:
             for user in voters:

@@ -145,6 +145,17 @@ def test_a_damaged_index_is_detected(app, challenge, users):
     assert titles(query.search(users["fan"], "lint")) == ["Lint trap"]
 
 
+def test_segments_are_not_compound_files(app, challenge, users, runner):
+    """A compound segment is copied into memory whole by every searcher; separate files are not."""
+    factories.solution(users["fan"], challenge, title="Seal")
+    queue.drain()
+    assert runner.invoke(args=["search", "reindex"]).exit_code == 0
+    factories.solution(users["fan"], challenge, title="Gasket")
+    queue.drain()
+    files = os.listdir(index_dir())
+    assert files and not [name for name in files if name.endswith(".seg")], files
+
+
 def test_reindex_command_rebuilds_from_the_database(app, challenge, users, runner):
     factories.solution(users["fan"], challenge, title="Spin dryer", body="faster spin")
     result = runner.invoke(args=["search", "reindex"])

@@ -72,6 +72,10 @@ def build_schema():
 
 
 SCHEMA = build_schema()
+# Segments stay as separate files: whoosh-reloaded copies a compound segment file into memory
+# whole for every searcher that opens it (some 500 MB per searcher, per thread, at 100,000
+# solutions), while separate files are read as needed.
+WRITER_OPTIONS = {"compound": False}
 
 
 def index_dir(app=None):

@@ -135,7 +135,7 @@ def drain(limit=None):
         if not rows:
             break
         try:
-            writer = ix.writer(timeout=0)
+            writer = ix.writer(timeout=0, **index.WRITER_OPTIONS)
         except LockError:
             db.session.rollback()
             return done

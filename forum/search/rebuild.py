@@ -30,7 +30,7 @@ def rebuild_index():
     covered = db.session.execute(db.select(SearchQueue.id)).scalars().all()
     db.session.commit()
     # One writer process per core: analysing Chinese text is the slow part.
-    writer = ix.writer(limitmb=256, procs=os.cpu_count() or 1, multisegment=True)
+    writer = ix.writer(limitmb=256, procs=os.cpu_count() or 1, multisegment=True, **index.WRITER_OPTIONS)
     count = 0
     sources = (
         ("challenge", db.select(Challenge).options(joinedload(Challenge.community))),
