@@ -104,7 +104,8 @@ class Comment(db.Model):
 
     __table_args__ = (
         Index("ix_comment_solution_id", "solution_id", "id"),
-        Index("ix_comment_challenge_id", "challenge_id", "id"),
+        # A challenge's own discussion (solution_id NULL) without walking its solutions' comments.
+        Index("ix_comment_challenge_solution_id", "challenge_id", "solution_id", "id"),
     )
     not_found_message = _l("No such comment.")
 
