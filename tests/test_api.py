@@ -395,3 +395,18 @@ def test_openapi_references_resolve(app, client):
 def test_api_page_lists_every_operation(app, client):
     page = client.get("/api").get_data(as_text=True)
     assert "/api/v1/challenges/{challenge_id}/solutions" in page and "/api/v1/export/solutions.xlsx" in page
+
+
+def test_writes_are_rate_limited_per_account_with_a_json_429(app, users, solution, api):
+    saved = app.config["RATELIMIT_VOTE"]
+    app.config["RATELIMIT_VOTE"] = "2 per minute"
+    try:
+        fan = api(users["fan"])
+        url = f"/api/v1/solutions/{solution.id}/vote"
+        assert [fan.put(url).status_code for _ in range(2)] == [200, 200]
+        limited = fan.put(url)
+        assert_error(limited, 429, "too_many_requests")
+        assert limited.headers["Retry-After"]
+        assert api(users["staff"]).put(url).status_code == 200  # another account has its own budget
+    finally:
+        app.config["RATELIMIT_VOTE"] = saved

@@ -9,6 +9,7 @@ from forum.api.schemas import BODIES, list_of, ref
 from forum.challenges import services
 from forum.challenges.services import Campaign
 from forum.communities.services import get_community
+from forum.limits import limit_writes
 
 CAMPAIGN_FIELDS = ("vote_budget", "submission_ends", "voting_ends")
 LIST_PARAMS = [SLUG, SORT, CURSOR]
@@ -39,6 +40,7 @@ def list_challenges(slug):
     responses=responses(201, "The new challenge", ref("Challenge")),
     auth="member",
 )
+@limit_writes("RATELIMIT_POST")
 def post_challenge(slug):
     data = json_body(BODIES["NewChallenge"])
     community = get_community(slug)
@@ -70,6 +72,7 @@ def get_challenge(challenge_id):
     responses=responses(200, "The changed challenge", ref("Challenge")),
     auth="member",
 )
+@limit_writes("RATELIMIT_POST", methods=("PATCH",))
 def change_challenge(challenge_id):
     data = json_body(BODIES["ChallengeChange"])
     challenge = services.get_challenge_for(current_user, challenge_id)

@@ -7,6 +7,7 @@ from forum.api.common import SLUG, responses
 from forum.api.core import json_body, operation
 from forum.api.schemas import BODIES, list_of, ref
 from forum.communities import services
+from forum.limits import limit_writes
 
 
 @operation(
@@ -29,6 +30,7 @@ def list_communities():
     responses=responses(201, "The new community", ref("Community")),
     auth="admins",
 )
+@limit_writes("RATELIMIT_ACTION")
 def create_community():
     data = json_body(BODIES["NewCommunity"])
     row = services.create_community(current_user, data["slug"], data["name"], data.get("description", ""))

@@ -73,6 +73,7 @@ def get_solution(solution_id):
     responses=responses(200, "The changed solution", ref("Solution")),
     auth="member",
 )
+@limit_writes("RATELIMIT_POST", methods=("PATCH",))
 def change_solution(solution_id):
     data = json_body(BODIES["SolutionChange"])
     solution = services.get_solution_for(current_user, solution_id)
