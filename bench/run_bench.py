@@ -163,10 +163,10 @@ def main():
 
     forum = serve("app:app", args.port, env)
     try:
-        for _name, path in pages:  # warm each worker's caches (templates, searcher, jieba)
-            for _ in range(4):
-                urllib.request.urlopen(base + path, timeout=60).read()
         for name, path in pages:
+            urllib.request.urlopen(base + path, timeout=60).read()
+            # Every thread of every worker warms its own caches (templates, searcher, jieba) first.
+            wrk(base + path, 2, args.connections)
             rows.append((name, *wrk(base + path, args.duration, args.connections)))
         before, _ = check_votes(database_uri)
         script = (os.path.join(ROOT, "bench", "vote.lua"), votes_file)

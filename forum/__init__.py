@@ -4,7 +4,7 @@ import os
 
 from flask import Flask
 
-from forum import cli, database, errors, i18n, logs, permissions, security, settings
+from forum import assets, cli, database, errors, i18n, logs, pagecache, permissions, security, settings
 from forum.accounts import sessions, token_views  # noqa: F401  (token_views adds its routes to accounts)
 from forum.accounts.views import bp as accounts_bp
 from forum.admin.views import bp as admin_bp
@@ -75,3 +75,5 @@ def register_extensions(app):
     security.init_app(app)
     permissions.init_app(app)
     search_queue.init_app(app)
+    pagecache.init_app(app)
+    assets.init_app(app)

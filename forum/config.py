@@ -60,6 +60,11 @@ LOG_LEVEL = "INFO"
 # Uploads larger than this are refused before the app reads them (six 8 MB images and the text).
 MAX_CONTENT_LENGTH = 52 * 1024 * 1024
 
+# Visitors' pages (no session, GET, HTML) are kept this many seconds per worker and served again;
+# 0 turns the cache off. Members always get fresh pages.
+PAGE_CACHE_SECONDS = 10
+PAGE_CACHE_SIZE = 500
+
 # The search index; derived from the database and rebuilt from it at any time.
 # Defaults to instance/search-index.
 SEARCH_INDEX_DIR = None

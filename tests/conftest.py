@@ -53,6 +53,8 @@ def _config(database_uri, **overrides):
         # Tests post forms directly; the CSRF tests and the browser tests switch it back on.
         "WTF_CSRF_ENABLED": False,
         "SEARCH_INDEX_DIR": SEARCH_INDEX_DIR,
+        # Tests check what visitors see right after a change; tests/test_pagecache.py turns it on.
+        "PAGE_CACHE_SECONDS": 0,
     }
     config.update(overrides)
     return config

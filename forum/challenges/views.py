@@ -98,9 +98,10 @@ def detail(challenge_id):
         budget_used=votes.budget_used(current_user, challenge) if current_user.is_authenticated else 0,
         following=follows.is_following(current_user, challenge),
         thread=comments.thread(challenge, viewer=current_user),
-        comment_form=CommentForm(),
-        phase_form=PhaseForm(phase=challenge.current_phase()),
-        action_form=ConfirmForm(),
+        # Visitors get no forms: a form's CSRF token would give each of them a session cookie.
+        comment_form=CommentForm() if current_user.is_authenticated else None,
+        phase_form=PhaseForm(phase=challenge.current_phase()) if current_user.is_authenticated else None,
+        action_form=ConfirmForm() if current_user.is_authenticated else None,
     )
 
 

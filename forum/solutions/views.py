@@ -88,8 +88,9 @@ def detail(solution_id):
         budget_used=votes.budget_used(current_user, challenge) if current_user.is_authenticated else 0,
         following=follows.is_following(current_user, solution),
         thread=comments.thread(challenge, solution, viewer=current_user),
-        comment_form=CommentForm(),
-        action_form=ConfirmForm(),
+        # Visitors get no forms: a form's CSRF token would give each of them a session cookie.
+        comment_form=CommentForm() if current_user.is_authenticated else None,
+        action_form=ConfirmForm() if current_user.is_authenticated else None,
         trail=status.trail(solution),
         status_form=StatusForm.for_solution(solution) if can_answer(current_user, solution) else None,
         **_staff_review(solution),

@@ -1,0 +1,67 @@
+"""Visitors' pages: no cookie for a visitor who only reads, and a short cache of whole pages."""
+
+import re
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def cached(make_app, app):
+    return make_app(PAGE_CACHE_SECONDS=60, WTF_CSRF_ENABLED=True)
+
+
+@pytest.fixture
+def idea(users, community):
+    challenge = factories.challenge(users["staff"], community, title="Lint on dark clothes")
+    return factories.solution(factories.user("maker"), challenge, title="A finer filter")
+
+
+def test_reading_gives_a_visitor_no_cookie(cached, community, idea):
+    for url in ("/", f"/c/{community.slug}", f"/challenges/{idea.challenge_id}", f"/solutions/{idea.id}",
+                "/search?q=filter", "/leaderboard"):  # fmt: skip
+        response = cached.test_client().get(url)
+        assert response.status_code == 200, url
+        assert "Set-Cookie" not in response.headers, url
+    page = cached.test_client().get(f"/solutions/{idea.id}").get_data(as_text=True)
+    assert 'class="vote-button" role="button"' in page and "/login?next=" in page  # voting starts at log in
+
+
+def test_visitors_get_the_kept_page_and_members_a_fresh_one(cached, users, community, idea):
+    url = f"/challenges/{idea.challenge_id}"
+    visitor = cached.test_client()
+    first = visitor.get(url)
+    assert first.headers["Cache-Control"] == "public, max-age=60"
+    assert "Cookie" in first.headers["Vary"]
+    factories.solution(factories.user("latecomer"), idea.challenge, title="Steam the lint away")
+    assert "Steam the lint away" not in cached.test_client().get(url).get_data(as_text=True)
+    member = cached.test_client()
+    form = member.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    member.post("/login", data={"login": "fan", "password": factories.PASSWORD, "csrf_token": token})
+    fresh = member.get(url)
+    assert "Steam the lint away" in fresh.get_data(as_text=True)
+    assert "public" not in fresh.headers.get("Cache-Control", "")
+
+
+def test_pages_that_set_a_cookie_are_never_kept(cached):
+    client = cached.test_client()
+    first, second = client.get("/login"), cached.test_client().get("/login")
+    assert "Set-Cookie" in first.headers and "Set-Cookie" in second.headers
+    assert first.get_data() != second.get_data()  # each visitor gets a form token of their own
+
+
+def test_each_language_has_its_own_kept_page(cached, community):
+    english = cached.test_client().get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    chinese = cached.test_client().get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert 'lang="en"' in english and 'lang="zh' in chinese
+
+
+def test_static_files_have_fingerprinted_urls_kept_for_a_year(app, client):
+    page = client.get("/").get_data(as_text=True)
+    url = re.search(r'href="(/static/app\.css\?v=[0-9a-f]{12})"', page).group(1)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "immutable" in response.headers["Cache-Control"] and "max-age=31536000" in response.headers["Cache-Control"]
+    assert "immutable" not in client.get("/static/app.css").headers.get("Cache-Control", "")
