@@ -1,5 +1,6 @@
 """Comments with one level of replies, the edit window, soft delete, and the notifications they send."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -99,3 +100,21 @@ def test_empty_and_oversized_comments(app, solution, users):
         comments.add_comment(users["fan"], solution.challenge, "   ", solution=solution)
     with pytest.raises(RuleBroken):
         comments.add_comment(users["fan"], solution.challenge, "x" * 5001, solution=solution)
+
+
+def test_long_discussions_come_in_pages_with_their_replies(app, users, community, client, monkeypatch):
+    from forum.solutions import comments as comment_services
+
+    monkeypatch.setattr(comment_services, "THREAD_PAGE", 3)
+    challenge = factories.challenge(users["staff"], community)
+    solution = factories.solution(users["fan"], challenge)
+    first = [
+        comment_services.add_comment(users["product"], challenge, f"Point {n}", solution=solution) for n in range(4)
+    ]
+    comment_services.add_comment(users["staff"], challenge, "An answer to point 2", solution=solution, parent=first[2])
+    page = client.get(f"/solutions/{solution.id}").get_data(as_text=True)
+    assert "Point 2" in page and "An answer to point 2" in page and "Point 3" not in page
+    more = re.search(r'href="([^"]+comments_after=\d+)[^"]*" class="more-comments"', page).group(1)
+    rest = client.get(more.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Point 3" in rest and "Point 0" not in rest and "more-comments" not in rest
+    assert client.get(f"/solutions/{solution.id}?comments_after=99999999999999").status_code == 200

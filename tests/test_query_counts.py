@@ -98,7 +98,7 @@ PAGE_LIMITS = {
     "/c/{community}": (4, 6),
     "/challenges/{challenge}?sort=hot": (9, 14),
     "/challenges/{challenge}?sort=new": (9, 14),
-    "/solutions/{solution}": (11, 16),
+    "/solutions/{solution}": (12, 17),
     "/search?q=%E6%B4%97%E8%A1%A3%E6%9C%BA": (3, 6),
     "/search?q=battery": (3, 6),
     "/leaderboard": (4, 6),

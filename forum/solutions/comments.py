@@ -27,6 +27,8 @@ from forum.solutions.models import Comment, Solution
 from forum.validation import checked_text
 
 BODY_MAX = 5_000
+# Top-level comments a solution page shows at once (each with its replies).
+THREAD_PAGE = 100
 
 
 def get_comment(comment_id):
@@ -43,24 +45,43 @@ def get_comment_for(viewer, comment_id):
     return comment
 
 
-def thread(challenge, solution=None, viewer=None):
+def thread(challenge, solution=None, viewer=None, after=None, limit=None):
     """Top-level comments the viewer may see, oldest first, each with its replies:
-    [(comment, [reply, ...])]."""
+    [(comment, [reply, ...])]. With `limit`, at most that many top-level comments after the
+    one with id `after`; `thread_page` says where the next page starts."""
+    stmt = _visible(challenge, solution, viewer).where(Comment.parent_id.is_(None))
+    if after:
+        stmt = stmt.where(Comment.id > after)
+    if limit:
+        stmt = stmt.limit(limit)
+    top = db.session.execute(stmt.options(joinedload(Comment.author)).order_by(Comment.id)).scalars().all()
+    replies = defaultdict(list)
+    if top:
+        reply_stmt = _visible(challenge, solution, viewer).where(Comment.parent_id.in_([c.id for c in top]))
+        for reply in db.session.execute(reply_stmt.options(joinedload(Comment.author)).order_by(Comment.id)).scalars():
+            replies[reply.parent_id].append(reply)
+    return [(c, replies[c.id]) for c in top]
+
+
+def thread_page(challenge, solution, viewer, after=None, limit=None):
+    """A page of the discussion, and the id to continue after (None on the last page): a solution
+    with thousands of comments must not render them all at once."""
+    limit = limit or THREAD_PAGE
+    items = thread(challenge, solution, viewer, after=after, limit=limit + 1)
+    if len(items) <= limit:
+        return items, None
+    return items[:limit], items[limit - 1][0].id
+
+
+def _visible(challenge, solution, viewer):
     stmt = (
         db.select(Comment)
         .where(Comment.challenge_id == challenge.id)
         .where(Comment.solution_id == solution.id if solution is not None else Comment.solution_id.is_(None))
-        .options(joinedload(Comment.author))
-        .order_by(Comment.id)
     )
     if not is_staff(viewer, challenge.community):
         stmt = stmt.where(visible_to(Comment, viewer))
-    comments = db.session.execute(stmt).scalars().all()
-    replies = defaultdict(list)
-    for comment in comments:
-        if comment.parent_id is not None:
-            replies[comment.parent_id].append(comment)
-    return [(c, replies[c.id]) for c in comments if c.parent_id is None]
+    return stmt
 
 
 def add_comment(actor, challenge, body, solution=None, parent=None):

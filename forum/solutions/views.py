@@ -87,7 +87,7 @@ def detail(solution_id):
         voted=votes.voted_ids(current_user, [solution.id]),
         budget_used=votes.budget_used(current_user, challenge) if current_user.is_authenticated else 0,
         following=follows.is_following(current_user, solution),
-        thread=comments.thread(challenge, solution, viewer=current_user),
+        **_discussion(challenge, solution),
         # Visitors get no forms: a form's CSRF token would give each of them a session cookie.
         comment_form=CommentForm() if current_user.is_authenticated else None,
         action_form=ConfirmForm() if current_user.is_authenticated else None,
@@ -138,6 +138,15 @@ def follow(solution_id):
     solution = services.get_solution_for(current_user, solution_id)
     follows.set_following(current_user, solution, request.form.get("action") != "unfollow")
     return back(url_for("solutions.detail", solution_id=solution.id))
+
+
+def _discussion(challenge, solution):
+    after = request.args.get("comments_after", type=int)
+    page, next_after = comments.thread_page(
+        challenge, solution, current_user, after=after if after and after > 0 else None
+    )
+    more = url_for("solutions.detail", solution_id=solution.id, comments_after=next_after) if next_after else None
+    return {"thread": page, "more_comments_url": more}
 
 
 def _merges(solution):
