@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.challenges.services import get_challenge_for
+from forum.database import INT_MAX
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
@@ -142,9 +143,9 @@ def follow(solution_id):
 
 def _discussion(challenge, solution):
     after = request.args.get("comments_after", type=int)
-    page, next_after = comments.thread_page(
-        challenge, solution, current_user, after=after if after and after > 0 else None
-    )
+    if after is not None and not 0 < after <= INT_MAX:  # past the id column: start from the top
+        after = None
+    page, next_after = comments.thread_page(challenge, solution, current_user, after=after)
     more = url_for("solutions.detail", solution_id=solution.id, comments_after=next_after) if next_after else None
     return {"thread": page, "more_comments_url": more}
 
