@@ -1,7 +1,9 @@
-"""Small helpers every feature's views share: going back after an action, reporting a refusal."""
+"""Small helpers every feature's views share: going back after an action, reporting a refusal,
+reading query parameters that reach the database."""
 
 from flask import flash, redirect, request, session
 
+from forum.database import INT_MAX
 from forum.security import safe_next
 
 
@@ -19,3 +21,15 @@ def refused(error, default):
 def clear_draft():
     """Tell the browser the text typed into this page's form is saved: drop its local draft."""
     session["clear_draft"] = request.path
+
+
+def id_arg(name):
+    """A positive id from the query string, or None when it is missing, malformed or past what
+    the id columns hold (PostgreSQL would raise on it)."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= INT_MAX else None
+
+
+def text_arg(name, maximum):
+    """A query-string text, capped, without the NUL characters PostgreSQL refuses."""
+    return (request.args.get(name) or "")[:maximum].replace("\x00", "")

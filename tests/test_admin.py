@@ -1,5 +1,7 @@
 """Admin pages: communities, roles, the audit log."""
 
+import pytest
+
 from forum.accounts.models import User
 from forum.communities.models import Community
 from forum.extensions import db
@@ -122,3 +124,16 @@ def test_audit_log_filters_by_community_and_actor(app, users, login, community):
     rows = page.split("<tbody>")[1]
     assert "challenge.phase" in rows and "role.grant" not in rows
     assert "challenge.phase" not in admin.get("/admin/audit?actor=admin").get_data(as_text=True).split("<tbody>")[1]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/users?before=99999999999999999",
+        "/admin/users?q=a%00b",
+        "/admin/audit?before=99999999999999&community=88888888888888",
+        "/admin/audit?action=x%00y&actor=%00",
+    ],
+)
+def test_malformed_paging_and_filters_are_ignored_not_fatal(app, users, login, url):
+    assert login(users["admin"]).get(url).status_code == 200

@@ -1,6 +1,6 @@
 """Admin pages: communities, users and their roles, the audit log. Admins only, on every route."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from forum.extensions import login_manager
 from forum.forms import ConfirmForm, attach_error, choices
 from forum.permissions import can_administer, require
 from forum.security import keeps_input_on_csrf_failure
+from forum.views import id_arg, text_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -71,8 +72,8 @@ def community_edit(slug):
 
 @bp.route("/users")
 def user_list():
-    query = request.args.get("q", "")[:100]
-    users, next_before = services.find_users(query, request.args.get("before", type=int))
+    query = text_arg("q", 100)
+    users, next_before = services.find_users(query, id_arg("before"))
     return render_template("admin/users.html", users=users, query=query, next_before=next_before)
 
 
@@ -122,11 +123,11 @@ def revoke_role(grant_id):
 @bp.route("/audit")
 def audit():
     filters = {
-        "action": request.args.get("action") or None,
-        "community_id": request.args.get("community", type=int),
-        "actor": (request.args.get("actor") or "")[:30] or None,
+        "action": text_arg("action", 60) or None,
+        "community_id": id_arg("community"),
+        "actor": text_arg("actor", 30) or None,
     }
-    entries, next_before = services.audit_entries(before_id=request.args.get("before", type=int), **filters)
+    entries, next_before = services.audit_entries(before_id=id_arg("before"), **filters)
     return render_template(
         "admin/audit.html",
         entries=entries,

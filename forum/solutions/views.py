@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.challenges.services import get_challenge_for
-from forum.database import INT_MAX
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
@@ -27,7 +26,7 @@ from forum.search.query import similar_solutions
 from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, merges, services, votes
 from forum.solutions.forms import CommentForm, SolutionForm
-from forum.views import back, clear_draft, refused
+from forum.views import back, clear_draft, id_arg, refused
 
 bp = Blueprint("solutions", __name__)
 
@@ -142,10 +141,7 @@ def follow(solution_id):
 
 
 def _discussion(challenge, solution):
-    after = request.args.get("comments_after", type=int)
-    if after is not None and not 0 < after <= INT_MAX:  # past the id column: start from the top
-        after = None
-    page, next_after = comments.thread_page(challenge, solution, current_user, after=after)
+    page, next_after = comments.thread_page(challenge, solution, current_user, after=id_arg("comments_after"))
     more = url_for("solutions.detail", solution_id=solution.id, comments_after=next_after) if next_after else None
     return {"thread": page, "more_comments_url": more}
 
