@@ -40,11 +40,14 @@ def user_for_token(plaintext):
     refusal = suspension_refusal(token.user)
     if refusal:
         raise Unauthorized(refusal)
-    now = utcnow()
+    user, token_id, now = token.user, token.id, utcnow()
     if token.last_used is None or now - token.last_used > LAST_USED_GRANULARITY:
-        token.last_used = now
+        # End the read first: on SQLite a transaction that has read cannot wait for the write
+        # lock, and a GET request's transactions begin as readers.
         db.session.commit()
-    return token.user
+        db.session.execute(db.update(ApiToken).where(ApiToken.id == token_id).values(last_used=now))
+        db.session.commit()
+    return user
 
 
 def tokens_of(user):

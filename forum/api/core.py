@@ -18,6 +18,19 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # (rule, method) -> Operation, filled in as the resource modules are imported.
 OPERATIONS = {}
+# What a failed JSON Schema keyword means, for the error's message.
+MESSAGES = {
+    "required": _l("This field is required."),
+    "additionalProperties": _l("This field is not accepted here."),
+    "type": _l("This value has the wrong type."),
+    "enum": _l("This value is not one of the allowed choices."),
+    "minimum": _l("This number is too small."),
+    "maximum": _l("This number is too large."),
+    "minLength": _l("This value is too short."),
+    "maxLength": _l("This value is too long."),
+    "maxItems": _l("This list is too long."),
+    "format": _l("This value is not in the expected format."),
+}
 
 
 class InvalidJSON(DomainError):
@@ -43,12 +56,13 @@ class Param:
 
 @dataclass
 class Operation:
-    rule: str
-    method: str
+    """What the OpenAPI document says of one route and method (OPERATIONS is keyed by those)."""
+
     summary: str
     tag: str
     params: list = field(default_factory=list)
-    body: dict | None = None
+    # The name of the request body's schema in schemas.BODIES.
+    body: str | None = None
     # status -> (description, schema or None)
     responses: dict = field(default_factory=dict)
     # None: anyone; "member": a token is needed; a description of who else is refused.
@@ -60,7 +74,7 @@ def operation(rule, method, *, summary, tag, params=(), body=None, responses, au
     """Register the view for `method rule` and describe it for the OpenAPI document."""
 
     def register(view):
-        spec = Operation(rule, method, summary, tag, list(params), body, responses, auth)
+        spec = Operation(summary, tag, list(params), body, responses, auth)
         if produces:
             spec.produces = produces
         OPERATIONS[(bp.url_prefix + rule, method)] = spec
@@ -169,19 +183,7 @@ def _field_of(error):
 
 
 def _message(error):
-    messages = {
-        "required": _l("This field is required."),
-        "additionalProperties": _l("This field is not accepted here."),
-        "type": _l("This value has the wrong type."),
-        "enum": _l("This value is not one of the allowed choices."),
-        "minimum": _l("This number is too small."),
-        "maximum": _l("This number is too large."),
-        "minLength": _l("This value is too short."),
-        "maxLength": _l("This value is too long."),
-        "maxItems": _l("This list is too long."),
-        "format": _l("This value is not in the expected format."),
-    }
-    return messages.get(error.validator, _l("This value is not valid."))
+    return MESSAGES.get(error.validator, _l("This value is not valid."))
 
 
 def _check_strings(data, path=()):
