@@ -54,6 +54,26 @@ def test_rebuild_gives_the_same_numbers(app, idea, users, runner):
     assert points.total(idea.author) == before == 51
 
 
+def test_vote_awards_added_one_by_one_match_a_rewrite(app, idea, users, monkeypatch):
+    """Votes add to the day's award in place; the rows must be what resync writes from the votes."""
+    fans = [factories.user(f"fan{n}") for n in range(5)]
+    day_one = votes.utcnow()
+    for n, fan in enumerate(fans):
+        # Two votes on one day, three on the next.
+        monkeypatch.setattr(votes, "utcnow", lambda n=n: day_one + timedelta(days=n // 2 and 1))
+        votes.cast_vote(fan, idea)
+    votes.cast_vote(fans[0], idea)  # again: changes nothing
+
+    def awards():
+        rows = db.session.execute(db.select(PointAward.day, PointAward.reason, PointAward.points))
+        return sorted(rows.all())
+
+    added = awards()
+    points.resync(idea)
+    db.session.commit()
+    assert added == awards() == [(day_one.date(), "vote", 2), ((day_one + timedelta(days=1)).date(), "vote", 3)]
+
+
 def test_leaderboards_per_community_and_period(app, idea, users, client, community):
     votes.cast_vote(users["fan"], idea)
     status.change_status(users["staff"], idea, "shortlisted")

@@ -68,6 +68,31 @@ def resync(solution):
         db.session.execute(db.insert(PointAward), rows)
 
 
+def add_vote(solution, day):
+    """Award the author one vote received on `day`: the row resync() would write, changed in
+    place rather than rewriting the solution's awards on every vote (in the caller's transaction).
+
+    Call it after the solution's vote count has changed: that update locks the solution's row
+    until commit, so two votes on one day never both insert the day's row."""
+    if solution.author_id is None or solution.status == "merged":
+        return
+    same_day = (PointAward.solution_id == solution.id, PointAward.reason == "vote", PointAward.day == day)
+    added = db.session.execute(
+        db.update(PointAward).where(*same_day).values(points=PointAward.points + POINTS["vote"])
+    ).rowcount
+    if not added:
+        db.session.execute(
+            db.insert(PointAward).values(
+                user_id=solution.author_id,
+                community_id=solution.community_id,
+                solution_id=solution.id,
+                reason="vote",
+                points=POINTS["vote"],
+                day=day,
+            )
+        )
+
+
 def rebuild_all():
     """Rewrite every award from the records. Returns the number of solutions done."""
     db.session.execute(db.delete(PointAward))

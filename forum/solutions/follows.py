@@ -1,8 +1,6 @@
 """Following challenges and solutions: who hears about what."""
 
-from sqlalchemy.exc import IntegrityError
-
-from forum.database import increment
+from forum.database import increment, insert_new
 from forum.extensions import db
 from forum.solutions.models import Follow
 
@@ -22,13 +20,8 @@ def is_following(user, obj):
 def add_follow(user, obj):
     """Follow in the caller's transaction; following twice is following once."""
     target_type, target_id = _target(obj)
-    if is_following(user, obj):
-        return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(Follow(user_id=user.id, target_type=target_type, target_id=target_id))
-    except IntegrityError:  # a concurrent request followed first
-        return False
+    if not insert_new(Follow, user_id=user.id, target_type=target_type, target_id=target_id):
+        return False  # following already, or a concurrent request followed first
     increment(obj, "follower_count")
     return True
 

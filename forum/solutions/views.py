@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.challenges.services import get_challenge_for
+from forum.database import reads_first
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
@@ -110,6 +111,7 @@ def history(solution_id):
 @bp.route("/solutions/<int:solution_id>/vote", methods=["POST"])
 @login_required
 @limit_writes("RATELIMIT_VOTE")
+@reads_first
 def vote(solution_id):
     solution = services.get_solution_for(current_user, solution_id)
     # The form says what the button showed, so a double click or a retry cannot undo the vote.

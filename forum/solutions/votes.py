@@ -1,11 +1,10 @@
 """Votes: one per fan per solution, within the challenge's vote budget, counted on the rows."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from forum.accounts.models import User
 from forum.clock import utcnow
-from forum.database import increment
+from forum.database import increment, insert_new, is_sqlite, lock_for_writing
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.notifications.services import notify
@@ -24,26 +23,20 @@ def cast_vote(actor, solution):
     """
     _refuse_unless_allowed(actor, solution)
     challenge = solution.challenge
+    lock_for_writing()
     _lock_voter(actor)
-    if has_voted(actor, solution):
-        db.session.commit()
-        return False
-    if challenge.vote_budget and budget_used(actor, challenge) >= challenge.vote_budget:
+    budget = challenge.vote_budget
+    if budget and not has_voted(actor, solution) and budget_used(actor, challenge) >= budget:
         raise RuleBroken(
-            _l(
-                "You have used all %(n)d of your votes in this challenge. Withdraw one to vote here.",
-                n=challenge.vote_budget,
-            ),
+            _l("You have used all %(n)d of your votes in this challenge. Withdraw one to vote here.", n=budget),
             field="vote",
         )
-    try:
-        with db.session.begin_nested():
-            db.session.add(Vote(solution_id=solution.id, challenge_id=challenge.id, user_id=actor.id))
-    except IntegrityError:  # the unique (solution, user) constraint: another request voted first
-        db.session.commit()
+    now = utcnow()
+    if not insert_new(Vote, solution_id=solution.id, challenge_id=challenge.id, user_id=actor.id, created=now):
+        db.session.commit()  # voted already
         return False
     votes = _change_counts(solution, challenge, +1)
-    points.resync(solution)
+    points.add_vote(solution, now.date())
     follows.add_follow(actor, solution)
     _check_review_threshold(actor, solution, challenge, votes)
     db.session.commit()
@@ -53,6 +46,7 @@ def cast_vote(actor, solution):
 def withdraw_vote(actor, solution):
     """Take a vote back while voting is open. Returns whether a vote was removed."""
     _refuse_unless_allowed(actor, solution)
+    lock_for_writing()
     _lock_voter(actor)
     deleted = db.session.execute(db.delete(Vote).filter_by(solution_id=solution.id, user_id=actor.id)).rowcount
     if deleted:
@@ -93,10 +87,11 @@ def _refuse_unless_allowed(actor, solution):
 def _lock_voter(actor):
     """Serialise one fan's votes so the budget check and the insert see each other.
 
-    PostgreSQL locks the fan's row until commit; SQLite already holds the database's write
-    lock from BEGIN IMMEDIATE, and SQLAlchemy leaves FOR UPDATE out there.
+    PostgreSQL locks the fan's row until commit; on SQLite lock_for_writing() has taken the
+    database's write lock already.
     """
-    db.session.execute(db.select(User.id).where(User.id == actor.id).with_for_update())
+    if not is_sqlite():
+        db.session.execute(db.select(User.id).where(User.id == actor.id).with_for_update())
 
 
 def _change_counts(solution, challenge, delta):
