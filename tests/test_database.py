@@ -11,6 +11,7 @@ from flask_migrate import upgrade
 
 from forum import create_app
 from forum.communities.models import Community
+from forum.database import lock_for_writing
 from forum.extensions import db
 from tests import concurrency, factories
 
@@ -51,6 +52,28 @@ def test_writes_take_the_lock_up_front(app):
         other.rollback()
         other.close()
         db.session.rollback()
+
+
+@sqlite_only
+def test_a_vote_reads_without_the_lock_and_then_takes_it(app):
+    """A reads_first view (voting) begins as a reader; lock_for_writing() takes the lock, and
+    after it the transaction sees what another writer committed in between."""
+    community = factories.community()
+    db.session.commit()
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    with app.test_request_context("/api/v1/solutions/1/vote", method="PUT"):
+        assert db.session.execute(db.select(Community.name)).scalar() == community.name
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # the lock is free while the vote reads
+        other.execute("UPDATE community SET name = 'Renamed meanwhile'")
+        other.execute("COMMIT")
+        lock_for_writing()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        name = db.session.execute(db.text("SELECT name FROM community")).scalar()
+        assert name == "Renamed meanwhile"
+        db.session.rollback()
+        other.close()
 
 
 @sqlite_only
