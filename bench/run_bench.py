@@ -27,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 GUNICORN = os.path.join(ROOT, ".venv", "bin", "gunicorn")
 VOTERS = 400
+BALLOT_PER_FAN = 25  # 10,000 (fan, solution) pairs: most votes in a run are new ones, some repeat
 
 
 def targets(database_uri, votes_file):
@@ -66,7 +67,7 @@ def targets(database_uri, votes_file):
         with open(votes_file, "w") as pairs:
             for user in voters:
                 token = tokens.issue_token(user, "bench")[1]
-                for solution_id in secrets.SystemRandom().sample(ballot, 5):
+                for solution_id in secrets.SystemRandom().sample(ballot, BALLOT_PER_FAN):
                     pairs.write(f"{token} {solution_id}\n")
         return [
             ("home", "/"),
@@ -145,6 +146,7 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=5091)
     parser.add_argument("--no-page-cache", action="store_true", help="render every visitor's page afresh")
+    parser.add_argument("--votes-only", action="store_true", help="measure the ceiling and votes, no pages")
     args = parser.parse_args()
     database_uri = os.environ["COCREATE_SQLALCHEMY_DATABASE_URI"]
     votes_file = os.path.join(tempfile.gettempdir(), "bench-votes.txt")
@@ -158,7 +160,7 @@ def main():
         ("ceiling: bare Flask, 5 KB", ceiling_base + "/bare"),
         ("ceiling: 30-row Jinja list", ceiling_base + "/list"),
     ]
-    runs += [(name, forum_base + path) for name, path in pages]
+    runs += [] if args.votes_only else [(name, forum_base + path) for name, path in pages]
     # Both servers stay up and the URLs take turns, round after round, so that a noisy moment on
     # this shared machine falls on all of them alike; the table shows each URL's median round.
     servers = [serve("bench.ceiling:app", args.port, env), serve("app:app", args.port + 1, env)]
@@ -175,6 +177,7 @@ def main():
         vote_runs = [wrk(forum_base + "/", args.duration, args.connections, script) for _ in range(args.rounds)]
         results["vote (PUT, API)"] = vote_runs
         rss = worker_rss(servers[1])
+        vote_seconds = args.rounds * args.duration
     finally:
         for server in servers:
             server.terminate()
@@ -191,7 +194,11 @@ def main():
     for name, (rps, p50, p99, errors) in rows.items():
         share = f"{rps / list_ceiling:.0%}" if not name.startswith("ceiling") else ""
         print(f"| {name:28} | {rps:>8.0f} | {p50:>7.1f} | {p99:>7.1f} | {share:>15} | {errors:>7} |")
-    print(f"Votes: {after - before} new vote rows; solutions whose count disagrees with their rows: {wrong}")
+    new = after - before
+    print(
+        f"Votes: {new} new vote rows in {vote_seconds} s ({new / vote_seconds:.0f} new votes/s); "
+        f"solutions whose count disagrees with their rows: {wrong}"
+    )
     print("Worker RSS after the run: " + ", ".join(f"{size:.0f} MB" for size in rss))
 
 

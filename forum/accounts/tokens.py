@@ -18,6 +18,10 @@ PREFIX = "cc_"
 NAME_MAX = 60
 # Writing last_used on every call would turn each read into a write; a minute's accuracy will do.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
+# Every API call looks its token up: the statement is built once.
+_BY_DIGEST = (
+    db.select(ApiToken).where(ApiToken.token_hash == db.bindparam("digest")).options(db.joinedload(ApiToken.user))
+)
 
 
 def issue_token(user, name="API"):
@@ -32,9 +36,7 @@ def issue_token(user, name="API"):
 
 def user_for_token(plaintext):
     """The user a token belongs to. Raises Unauthorized for an unknown, revoked or suspended one."""
-    token = db.session.execute(
-        db.select(ApiToken).filter_by(token_hash=_digest(plaintext)).options(db.joinedload(ApiToken.user))
-    ).scalar_one_or_none()
+    token = db.session.execute(_BY_DIGEST, {"digest": _digest(plaintext)}).scalar_one_or_none()
     if token is None or token.revoked is not None:
         raise Unauthorized(_l("That token is not valid or has been revoked."))
     refusal = suspension_refusal(token.user)

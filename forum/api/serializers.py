@@ -68,8 +68,8 @@ def solution(row):
     }
 
 
-def vote(row, voted):
-    return {"solution": row.id, "voted": voted, "votes": row.vote_count}
+def vote(solution_id, voted, votes):
+    return {"solution": solution_id, "voted": voted, "votes": votes}
 
 
 def comment(row):

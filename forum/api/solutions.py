@@ -102,9 +102,8 @@ def change_solution(solution_id):
 @limit_writes("RATELIMIT_VOTE", methods=("PUT", "DELETE"))
 @reads_first
 def cast_vote(solution_id):
-    solution = services.get_solution_for(current_user, solution_id)
-    votes.cast_vote(current_user, solution)
-    return serializers.vote(solution, True)
+    votes.cast_vote(current_user, services.get_solution_for(current_user, solution_id))
+    return serializers.vote(solution_id, True, votes.count(solution_id))
 
 
 @operation(
@@ -119,6 +118,5 @@ def cast_vote(solution_id):
 @limit_writes("RATELIMIT_VOTE", methods=("PUT", "DELETE"))
 @reads_first
 def withdraw_vote(solution_id):
-    solution = services.get_solution_for(current_user, solution_id)
-    votes.withdraw_vote(current_user, solution)
-    return serializers.vote(solution, False)
+    votes.withdraw_vote(current_user, services.get_solution_for(current_user, solution_id))
+    return serializers.vote(solution_id, False, votes.count(solution_id))

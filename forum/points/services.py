@@ -76,21 +76,20 @@ def add_vote(solution, day):
     until commit, so two votes on one day never both insert the day's row."""
     if solution.author_id is None or solution.status == "merged":
         return
-    same_day = (PointAward.solution_id == solution.id, PointAward.reason == "vote", PointAward.day == day)
-    added = db.session.execute(
-        db.update(PointAward).where(*same_day).values(points=PointAward.points + POINTS["vote"])
-    ).rowcount
-    if not added:
-        db.session.execute(
-            db.insert(PointAward).values(
-                user_id=solution.author_id,
-                community_id=solution.community_id,
-                solution_id=solution.id,
-                reason="vote",
-                points=POINTS["vote"],
-                day=day,
-            )
-        )
+    if not db.session.execute(_ADD_VOTE_POINT, {"award_solution": solution.id, "award_day": day}).rowcount:
+        award = {"solution_id": solution.id, "day": day, "user_id": solution.author_id}
+        db.session.execute(_NEW_VOTE_AWARD, {**award, "community_id": solution.community_id})
+
+
+# Plain statements on the table, built once: votes are the busiest write.
+_AWARDS = PointAward.__table__
+_ADD_VOTE_POINT = (
+    db.update(_AWARDS)
+    .where(_AWARDS.c.solution_id == db.bindparam("award_solution"), _AWARDS.c.reason == "vote")
+    .where(_AWARDS.c.day == db.bindparam("award_day"))
+    .values(points=_AWARDS.c.points + POINTS["vote"])
+)
+_NEW_VOTE_AWARD = db.insert(_AWARDS).values(reason="vote", points=POINTS["vote"])
 
 
 def rebuild_all():

@@ -4,14 +4,14 @@ from flask_babel import lazy_gettext as _l
 
 from forum.accounts.models import User
 from forum.clock import utcnow
-from forum.database import increment, insert_new, is_sqlite, lock_for_writing
+from forum.database import increment, insert_new, is_sqlite, lock_for_writing, store
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.notifications.services import notify
 from forum.permissions import vote_refusal
 from forum.points import services as points
 from forum.solutions import follows
-from forum.solutions.models import Vote
+from forum.solutions.models import Solution, Vote
 from forum.solutions.ranking import hot_score
 
 
@@ -61,6 +61,15 @@ def has_voted(user, solution):
     return db.session.execute(stmt).first() is not None
 
 
+def count(solution_id):
+    """A solution's vote count as committed, without loading the solution again (a vote's commit
+    expires it, and the API answers with the new count)."""
+    return db.session.execute(_COUNT, {"solution_id": solution_id}).scalar_one()
+
+
+_COUNT = db.select(Solution.__table__.c.vote_count).where(Solution.__table__.c.id == db.bindparam("solution_id"))
+
+
 def voted_ids(user, solution_ids):
     """Which of these solutions the user voted for, in one query."""
     if not getattr(user, "is_authenticated", False) or not solution_ids:
@@ -98,9 +107,7 @@ def _change_counts(solution, challenge, delta):
     """Move both vote counts and re-score both rows for the hot sort; returns the solution's votes."""
     votes = increment(solution, "vote_count", delta)
     for row, count in ((solution, votes), (challenge, increment(challenge, "vote_count", delta))):
-        model = type(row)
-        db.session.execute(db.update(model).where(model.id == row.id).values(hot=hot_score(count, row.created)))
-        db.session.expire(row, ["hot"])
+        store(row, "hot", hot_score(count, row.created))
     return votes
 
 
