@@ -1,7 +1,10 @@
 """Language selection (the user's choice, then Accept-Language) and locale-aware formatting."""
 
+from datetime import UTC
+
+from babel import dates
 from flask import current_app, g, has_request_context, request
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale, get_translations
+from flask_babel import format_timedelta, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 from forum.challenges.models import PHASE_LABELS
@@ -79,11 +82,29 @@ def html_lang():
 
 
 def _format_datetime(value, format="medium"):
-    return format_datetime(value, format) if value else ""
+    """A stored (naive UTC) time in the reader's language. Babel directly, with the locale and
+    zone looked up once per request: through Flask-Babel a page of fifty comments spent ~4 ms
+    finding them again for every time."""
+    if not value:
+        return ""
+    locale, zone = _formatting()
+    return dates.format_datetime(value.replace(tzinfo=UTC).astimezone(zone), format, locale=locale)
 
 
 def _format_date(value, format="medium"):
-    return format_date(value, format) if value else ""
+    if not value:
+        return ""
+    locale, zone = _formatting()
+    if hasattr(value, "hour"):  # a datetime: its date where the reader is
+        value = value.replace(tzinfo=UTC).astimezone(zone)
+    return dates.format_date(value, format, locale=locale)
+
+
+def _formatting():
+    formatting = g.get("_formatting")
+    if formatting is None:
+        formatting = g._formatting = (get_locale(), get_timezone())
+    return formatting
 
 
 def _language_context():
