@@ -15,6 +15,7 @@ import io
 import os
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -60,6 +61,13 @@ def memory(pid):
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
+def cpu_seconds(pid):
+    """User and system CPU time a process has used, in seconds."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def worker_pid(master):
     children = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
     return int(children[0])
@@ -80,6 +88,8 @@ def fetch(url, token):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=5081)
+    parser.add_argument("--formats", default="csv,xlsx", help="comma-separated: csv, xlsx")
+    parser.add_argument("--rounds", type=int, default=3, help="each export runs this often; the median time is shown")
     args = parser.parse_args()
     database_uri = os.environ["COCREATE_SQLALCHEMY_DATABASE_URI"]
     slug, count, token = setup(database_uri)
@@ -100,15 +110,24 @@ def main():
         urllib.request.urlopen(f"{base}/healthz").read()
         pid = worker_pid(server.pid)
         print(f"Community {slug}: {count} solutions. gunicorn: 1 worker, gunicorn.conf.py threads.")
-        print(f"{'format':8} {'rows':>8} {'MB':>7} {'seconds':>8} {'RSS before':>11} {'peak RSS':>9} {'growth':>7}")
-        for fmt in ("csv", "xlsx"):
+        print(
+            f"{'format':8} {'rows':>8} {'MB':>7} {'seconds':>8} {'worker CPU s':>12} {'RSS before':>11}"
+            f" {'peak RSS':>9} {'growth':>7}"
+        )
+        for fmt in args.formats.split(","):
             before, _ = memory(pid)
-            seconds, size, body = fetch(f"{base}/api/v1/export/solutions.{fmt}?community={slug}", token)
+            times, cpu = [], []
+            for _round in range(args.rounds):
+                started = cpu_seconds(pid)
+                seconds, size, body = fetch(f"{base}/api/v1/export/solutions.{fmt}?community={slug}", token)
+                times.append(seconds)
+                cpu.append(cpu_seconds(pid) - started)
             _, peak = memory(pid)
             rows = count_rows(fmt, body)
             print(
-                f"{fmt:8} {rows:>8} {size / 1e6:>7.1f} {seconds:>8.2f} {before:>9.0f}MB {peak:>7.0f}MB"
-                f" {peak - before:>5.0f}MB"
+                f"{fmt:8} {rows:>8} {size / 1e6:>7.1f} {statistics.median(times):>8.2f}"
+                f" {statistics.median(cpu):>12.2f} {before:>9.0f}MB"
+                f" {peak:>7.0f}MB {peak - before:>5.0f}MB"
             )
     finally:
         server.terminate()

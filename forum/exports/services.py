@@ -105,10 +105,19 @@ def rows(viewer, spec, include_hidden=False):
 
 def _stream(spec, with_hidden, with_reviews):
     result = db.session.execute(_statement(spec, with_hidden).execution_options(yield_per=CHUNK))
+    url = _url_maker("solutions.detail", "solution_id")
     for chunk in result.partitions():
         tags = _tags([row.id for row in chunk])
         for row in chunk:
-            yield _row(row, spec.community.slug, tags.get(row.id, ()), with_reviews)
+            yield _row(row, url(row.id), spec.community.slug, tags.get(row.id, ()), with_reviews)
+
+
+def _url_maker(endpoint, argument):
+    """A function from an id to the endpoint's absolute URL, with the route built once: url_for
+    on every row was a quarter of a 100,000-row export's time."""
+    marker = 987654321
+    template = url_for(endpoint, _external=True, **{argument: marker}).replace("{", "{{").replace("}", "}}")
+    return template.replace(str(marker), "{}").format
 
 
 def _statement(spec, with_hidden):
@@ -184,12 +193,12 @@ def _tags(solution_ids):
     return tags
 
 
-def _row(row, community_slug, tags, with_reviews):
+def _row(row, url, community_slug, tags, with_reviews):
     means = [getattr(row, c) for c in RUBRIC]
     averages = [round(float(mean), 2) if with_reviews and mean is not None else "" for mean in means]
     return (
         row.id,
-        url_for("solutions.detail", solution_id=row.id, _external=True),
+        url,
         community_slug,
         row.challenge_title,
         row.title,

@@ -31,13 +31,6 @@ MEDIA_TYPES = {
 WIDTHS = {"url": 40, "title": 40, "challenge": 30, "body": 80, "tags": 20, "created": 22, "last_status_change": 22}
 
 
-def neutralise(value):
-    """A text cell a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def write_csv(rows):
     """UTF-8 with a byte-order mark, which Excel needs to read Chinese correctly."""
     buffer = io.StringIO()
@@ -45,7 +38,9 @@ def write_csv(rows):
     buffer.write("\ufeff")
     writer.writerow(COLUMNS)
     for count, row in enumerate(rows, start=1):
-        writer.writerow([neutralise(value) for value in row])
+        # A text cell a spreadsheet would read as a formula gets a leading apostrophe. Inline, not
+        # a function: a call per cell was a sixth of a large export's time.
+        writer.writerow(["'" + v if v.__class__ is str and v.startswith(FORMULA_STARTS) else v for v in row])
         if count % FLUSH_ROWS == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
