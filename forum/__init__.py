@@ -4,7 +4,20 @@ import os
 
 from flask import Flask
 
-from forum import assets, cli, database, errors, i18n, logs, pagecache, permissions, security, settings
+from forum import (
+    assets,
+    cli,
+    database,
+    errors,
+    fragments,
+    i18n,
+    logs,
+    pagecache,
+    permissions,
+    security,
+    settings,
+    views,
+)
 from forum.accounts import sessions, token_views  # noqa: F401  (token_views adds its routes to accounts)
 from forum.accounts.views import bp as accounts_bp
 from forum.admin.views import bp as admin_bp
@@ -76,4 +89,6 @@ def register_extensions(app):
     permissions.init_app(app)
     search_queue.init_app(app)
     pagecache.init_app(app)
+    fragments.init_app(app)
+    views.init_app(app)
     assets.init_app(app)

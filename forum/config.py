@@ -64,6 +64,10 @@ MAX_CONTENT_LENGTH = 52 * 1024 * 1024
 # 0 turns the cache off. Members always get fresh pages.
 PAGE_CACHE_SECONDS = 10
 PAGE_CACHE_SIZE = 500
+# Rendered cards (a solution's or a challenge's, without the reader's vote button) kept per
+# worker, keyed by the data they show; 0 turns it off. The seconds bound anything the key misses.
+FRAGMENT_CACHE_SIZE = 5000
+FRAGMENT_CACHE_SECONDS = 300
 
 # The search index; derived from the database and rebuilt from it at any time.
 # Defaults to instance/search-index.

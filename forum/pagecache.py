@@ -19,7 +19,9 @@ from flask_login import current_user
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 
 
-class PageCache:
+class ExpiringCache:
+    """At most `size` entries, least recently used dropped first, each expiring on its own time."""
+
     def __init__(self, size):
         self.size = size
         self.pages = OrderedDict()
@@ -36,9 +38,13 @@ class PageCache:
             self.pages.move_to_end(key)
             return entry[1]
 
-    def put(self, key, page, seconds):
+    def clear(self):
         with self.lock:
-            self.pages[key] = (time.monotonic() + seconds, page)
+            self.pages.clear()
+
+    def put(self, key, value, seconds):
+        with self.lock:
+            self.pages[key] = (time.monotonic() + seconds, value)
             self.pages.move_to_end(key)
             while len(self.pages) > self.size:
                 self.pages.popitem(last=False)
@@ -47,7 +53,7 @@ class PageCache:
 def init_app(app):
     if not app.config["PAGE_CACHE_SECONDS"]:
         return
-    app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_SIZE"])
+    app.extensions["page_cache"] = ExpiringCache(app.config["PAGE_CACHE_SIZE"])
     app.before_request(_serve_kept_page)
     app.after_request(_keep_page)
 

@@ -1,10 +1,28 @@
 """Small helpers every feature's views share: going back after an action, reporting a refusal,
-reading query parameters that reach the database."""
+reading query parameters that reach the database, linking back to this page."""
 
-from flask import flash, redirect, request, session
+from flask import flash, g, redirect, request, session, url_for
 
 from forum.database import INT_MAX
 from forum.security import safe_next
+
+
+def init_app(app):
+    app.jinja_env.globals.update(this_page=this_page, login_here=login_here)
+
+
+def this_page():
+    """This page's path and query: the `next` of its forms and of links that come back to it."""
+    return request.full_path.rstrip("?")
+
+
+def login_here():
+    """The login link that comes back to this page, built once per request: every card in a
+    visitor's list has one."""
+    url = g.get("_login_here")
+    if url is None:
+        url = g._login_here = url_for("accounts.login", next=this_page())
+    return url
 
 
 def back(default):

@@ -120,6 +120,7 @@ def app(base_app):
     """The session's app with an empty database and fresh rate-limit counters."""
     with base_app.app_context():
         limiter.reset()
+        base_app.extensions["fragments"].clear()  # ids start again at 1 in the emptied tables
         yield base_app
         db.session.remove()
         _empty_tables()
