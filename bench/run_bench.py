@@ -56,18 +56,18 @@ def targets(database_uri, votes_file):
         discussed = db.session.execute(
             db.select(Solution.id).where(Solution.comment_count >= 50).order_by(Solution.comment_count).limit(1)
         ).scalar()
-        ballot = (
-            db.session.execute(
-                db.select(Solution.id).where(Solution.challenge_id == big.id).order_by(Solution.id).limit(2000)
-            )
-            .scalars()
-            .all()
-        )
+        ballot = db.session.execute(
+            db.select(Solution.id, Solution.author_id)
+            .where(Solution.challenge_id == big.id)
+            .order_by(Solution.id)
+            .limit(2000)
+        ).all()
         voters = db.session.execute(db.select(User).order_by(User.id).limit(VOTERS)).scalars().all()
         with open(votes_file, "w") as pairs:
             for user in voters:
                 token = tokens.issue_token(user, "bench")[1]
-                for solution_id in secrets.SystemRandom().sample(ballot, BALLOT_PER_FAN):
+                others = [solution_id for solution_id, author_id in ballot if author_id != user.id]  # no own ideas
+                for solution_id in secrets.SystemRandom().sample(others, BALLOT_PER_FAN):
                     pairs.write(f"{token} {solution_id}\n")
         return [
             ("home", "/"),

@@ -53,6 +53,21 @@ def test_chinese_snippets_mark_the_words(app, challenge, users):
     assert "<mark>" in snippet and "二次" in snippet and "污染" in snippet
 
 
+def test_snippets_mark_other_forms_of_a_word_and_whole_chinese_words(app, challenge, users):
+    factories.solution(users["fan"], challenge, title="Packs", body="Two swappable batteries and a 洗衣机 mode.")
+    queue.drain()
+    assert "<mark>batteries</mark>" in query.search(users["fan"], "battery").hits[0].snippet
+    assert "<mark>洗衣机</mark>" in query.search(users["fan"], "洗衣机").hits[0].snippet
+
+
+def test_chinese_results_that_say_it_most_come_first(app, challenge, users):
+    filler = "每次洗完衣服都要手动清理滤网，" * 10
+    once = factories.solution(users["fan"], challenge, title="滤网", body=filler + "顺便减少二次污染。")
+    often = factories.solution(users["fan"], challenge, title="二次污染", body="二次污染来自夹层：先解决二次污染。")
+    queue.drain()
+    assert [hit.id for hit in query.search(users["fan"], "二次污染", kind="solution").hits] == [often.id, once.id]
+
+
 def test_results_respect_visibility_inside_the_search(app, challenge, users, community):
     spam = factories.solution(factories.user("spammer"), challenge, title="Cheap watches", body="Buy cheap watches")
     factories.solution(users["fan"], challenge, title="Honest watches idea", body="A timer for the cheap cycle")
