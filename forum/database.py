@@ -100,7 +100,7 @@ def insert_new(model, **values):
 
     One statement (INSERT ... ON CONFLICT DO NOTHING) instead of a check, a savepoint and a
     caught IntegrityError."""
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    insert = sqlite.insert if is_sqlite() else postgresql.insert
     table = model.__table__  # a plain INSERT on the table: the ORM's bulk-insert path costs more
     # RETURNING rather than rowcount, which psycopg leaves at -1 for an INSERT.
     stmt = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)

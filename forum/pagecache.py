@@ -24,30 +24,30 @@ class ExpiringCache:
 
     def __init__(self, size):
         self.size = size
-        self.pages = OrderedDict()
+        self.entries = OrderedDict()
         self.lock = Lock()
 
     def get(self, key):
         with self.lock:
-            entry = self.pages.get(key)
+            entry = self.entries.get(key)
             if entry is None:
                 return None
             if entry[0] < time.monotonic():
-                del self.pages[key]
+                del self.entries[key]
                 return None
-            self.pages.move_to_end(key)
+            self.entries.move_to_end(key)
             return entry[1]
 
     def clear(self):
         with self.lock:
-            self.pages.clear()
+            self.entries.clear()
 
     def put(self, key, value, seconds):
         with self.lock:
-            self.pages[key] = (time.monotonic() + seconds, value)
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
+            self.entries[key] = (time.monotonic() + seconds, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
 
 
 def init_app(app):
