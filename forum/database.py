@@ -130,8 +130,9 @@ def _expects_write():
     return True
 
 
-def get_or_raise(model, **criteria):
-    """The one row of `model` matching `criteria` (by primary key when given `id`).
+def get_or_raise(model, options=(), **criteria):
+    """The one row of `model` matching `criteria` (by primary key when given `id`), loaded with
+    the ORM `options` given.
 
     Raises NotFound with the model's `not_found_message`.
     """
@@ -139,9 +140,9 @@ def get_or_raise(model, **criteria):
         # An id past the integer columns or a NUL in a slug cannot name a row; drivers would raise.
         raise NotFound(getattr(model, "not_found_message", None))
     if criteria.keys() == {"id"}:
-        row = db.session.get(model, criteria["id"])
+        row = db.session.get(model, criteria["id"], options=options)
     else:
-        row = db.session.execute(db.select(model).filter_by(**criteria)).scalar_one_or_none()
+        row = db.session.execute(db.select(model).filter_by(**criteria).options(*options)).scalar_one_or_none()
     if row is None:
         raise NotFound(getattr(model, "not_found_message", None))
     return row

@@ -102,7 +102,7 @@ def change_solution(solution_id):
 @limit_writes("RATELIMIT_VOTE", methods=("PUT", "DELETE"))
 @reads_first
 def cast_vote(solution_id):
-    votes.cast_vote(current_user, services.get_solution_for(current_user, solution_id))
+    votes.cast_vote(current_user, services.get_solution_for(current_user, solution_id, with_challenge=True))
     return serializers.vote(solution_id, True, votes.count(solution_id))
 
 
@@ -118,5 +118,5 @@ def cast_vote(solution_id):
 @limit_writes("RATELIMIT_VOTE", methods=("PUT", "DELETE"))
 @reads_first
 def withdraw_vote(solution_id):
-    votes.withdraw_vote(current_user, services.get_solution_for(current_user, solution_id))
+    votes.withdraw_vote(current_user, services.get_solution_for(current_user, solution_id, with_challenge=True))
     return serializers.vote(solution_id, False, votes.count(solution_id))

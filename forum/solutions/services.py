@@ -39,14 +39,15 @@ PAGE_SIZE = 20
 TAG_PATTERN = re.compile(r"^[\w-]{1,30}$")
 
 
-def get_solution(solution_id):
+def get_solution(solution_id, options=()):
     """Raises NotFound."""
-    return get_or_raise(Solution, id=solution_id)
+    return get_or_raise(Solution, options, id=solution_id)
 
 
-def get_solution_for(viewer, solution_id):
-    """The solution if the viewer may see it; hidden ones are NotFound to others."""
-    solution = get_solution(solution_id)
+def get_solution_for(viewer, solution_id, with_challenge=False):
+    """The solution if the viewer may see it; hidden ones are NotFound to others. With its
+    challenge loaded in the same query for callers that read it (a vote checks its phase)."""
+    solution = get_solution(solution_id, [joinedload(Solution.challenge)] if with_challenge else ())
     if not can_see(viewer, solution):
         raise NotFound(Solution.not_found_message)
     return solution

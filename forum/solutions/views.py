@@ -113,7 +113,7 @@ def history(solution_id):
 @limit_writes("RATELIMIT_VOTE")
 @reads_first
 def vote(solution_id):
-    solution = services.get_solution_for(current_user, solution_id)
+    solution = services.get_solution_for(current_user, solution_id, with_challenge=True)
     # The form says what the button showed, so a double click or a retry cannot undo the vote.
     withdraw = request.form.get("action") == "remove"
     try:
