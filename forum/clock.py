@@ -9,4 +9,4 @@ def utcnow():
 
 def isoformat(value):
     """ISO 8601 in UTC with a Z, as the API and exports write times."""
-    return value.replace(microsecond=0).isoformat() + "Z" if value else None
+    return value.isoformat(timespec="seconds") + "Z" if value else None
