@@ -87,20 +87,20 @@ def _format_datetime(value, format="medium"):
     finding them again for every time."""
     if not value:
         return ""
-    locale, zone = _formatting()
+    locale, zone = formatting()
     return dates.format_datetime(value.replace(tzinfo=UTC).astimezone(zone), format, locale=locale)
 
 
 def _format_date(value, format="medium"):
     if not value:
         return ""
-    locale, zone = _formatting()
+    locale, zone = formatting()
     if hasattr(value, "hour"):  # a datetime: its date where the reader is
         value = value.replace(tzinfo=UTC).astimezone(zone)
     return dates.format_date(value, format, locale=locale)
 
 
-def _formatting():
+def formatting():
     formatting = g.get("_formatting")
     if formatting is None:
         formatting = g._formatting = (get_locale(), get_timezone())

@@ -186,7 +186,7 @@ def flag_refusal(user, obj):
 
 def can_edit_comment(user, comment, now=None):
     """Authors may fix a comment for 15 minutes after posting it; staff may edit it (recorded)."""
-    if comment.deleted:
+    if comment.deleted or not is_member(user):  # a visitor's page asks for every comment shown
         return False
     if is_staff(user, comment.challenge.community):
         return True
@@ -196,7 +196,7 @@ def can_edit_comment(user, comment, now=None):
 
 
 def can_delete_comment(user, comment):
-    if comment.deleted:
+    if comment.deleted or not is_member(user):
         return False
     return _is_author(user, comment) or is_staff(user, comment.challenge.community)
 
