@@ -1,5 +1,6 @@
-"""Kept cards (forum/fragments.py): a card changes as soon as anything it shows does, each
-language has its own, and what differs per reader (the vote button) is never shared."""
+"""Kept cards and comments (forum/fragments.py): each changes as soon as anything it shows does,
+each language has its own, and what differs per reader (the vote button, a comment's edit link)
+is never shared."""
 
 from datetime import timedelta
 
@@ -75,3 +76,25 @@ def test_a_challenge_card_moves_to_the_next_phase_when_its_deadline_passes(clien
     monkeypatch.setattr(challenge_models, "utcnow", lambda: later)  # nothing in the row changes
     page = client.get(f"/c/{community.slug}").get_data(as_text=True)
     assert "Staff review" in page and "Submissions open" not in page
+
+
+def _comment(client, solution, comment):
+    page = client.get(f"/solutions/{solution.id}").get_data(as_text=True)
+    start = page.index(f'id="comment-{comment.id}"')
+    return page[start : page.index("</article>", start)]
+
+
+def test_a_comment_follows_edits_removal_and_renames_and_its_links_stay_each_readers(login, idea, users):
+    fan = users["fan"]
+    comment = comments.add_comment(fan, idea.challenge, "Would a mesh clog?", solution=idea)
+    author, other = login(fan), login(users["product"])
+    assert "Would a mesh clog?" in _comment(other, idea, comment)
+    assert "/edit" in _comment(author, idea, comment) and "/edit" not in _comment(other, idea, comment)
+    comments.edit_comment(fan, comment, "Would a finer mesh clog?")
+    assert "Would a finer mesh clog?" in _comment(other, idea, comment)
+    fan.username = "fan_renamed"
+    db.session.commit()
+    assert "fan_renamed" in _comment(other, idea, comment)
+    comments.delete_comment(fan, comment)
+    kept = _comment(other, idea, comment)
+    assert "finer mesh" not in kept and "removed" in kept
