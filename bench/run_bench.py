@@ -8,8 +8,9 @@ Seed first with `flask --app app seed-bench`. Both servers run with gunicorn.con
 config `make run` uses) on 127.0.0.1; wrk (Debian's package) drives each URL for `--duration`
 seconds with 2 threads and `--connections` connections, `--rounds` times in turn. The table gives requests per second,
 p50 and p99 latency, and each page's throughput as a share of the 30-row Jinja list served by
-bare Flask. The vote row is the API's write path (PUT /vote by random fans on random
-solutions); afterwards every solution's kept count is checked against its vote rows.
+bare Flask. The vote row is the API's write path (PUT /vote, each request a new vote by one of
+1,000 fans on a random solution); afterwards every solution's kept count is checked against its
+vote rows.
 """
 
 import argparse
@@ -26,8 +27,9 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 GUNICORN = os.path.join(ROOT, ".venv", "bin", "gunicorn")
-VOTERS = 400
-BALLOT_PER_FAN = 25  # 10,000 (fan, solution) pairs: most votes in a run are new ones, some repeat
+VOTERS = 1000
+VOTE_SCRIPT = os.path.join(ROOT, "bench", "vote.lua")
+BALLOT_PER_FAN = 25  # 25,000 (fan, solution) pairs, shuffled: every vote in a run is a new one
 
 
 def targets(database_uri, votes_file):
@@ -63,12 +65,14 @@ def targets(database_uri, votes_file):
             .limit(2000)
         ).all()
         voters = db.session.execute(db.select(User).order_by(User.id).limit(VOTERS)).scalars().all()
-        with open(votes_file, "w") as pairs:
-            for user in voters:
-                token = tokens.issue_token(user, "bench")[1]
-                others = [solution_id for solution_id, author_id in ballot if author_id != user.id]  # no own ideas
-                for solution_id in secrets.SystemRandom().sample(others, BALLOT_PER_FAN):
-                    pairs.write(f"{token} {solution_id}\n")
+        pairs, rng = [], secrets.SystemRandom()
+        for user in voters:
+            token = tokens.issue_token(user, "bench")[1]
+            others = [solution_id for solution_id, author_id in ballot if author_id != user.id]  # no own ideas
+            pairs += [f"{token} {solution_id}\n" for solution_id in rng.sample(others, BALLOT_PER_FAN)]
+        rng.shuffle(pairs)
+        with open(votes_file, "w") as out:
+            out.writelines(pairs)
         return [
             ("home", "/"),
             ("community page", f"/c/{community.slug}"),
@@ -102,7 +106,7 @@ def wrk(url, duration, connections, script=None):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
     if script:
         command[1:1] = ["-s", script[0]]
-        command += ["--", script[1]]
+        command += ["--", *script[1:]]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -173,8 +177,9 @@ def main():
             for name, url in runs:
                 results[name].append(wrk(url, args.duration, args.connections))
         before, _ = check_votes(database_uri)
-        script = (os.path.join(ROOT, "bench", "vote.lua"), votes_file)
-        vote_runs = [wrk(forum_base + "/", args.duration, args.connections, script) for _ in range(args.rounds)]
+        # Each round votes from its own share of the pairs (vote.lua), so every vote is a new one.
+        scripts = [(VOTE_SCRIPT, votes_file, str(run), str(args.rounds)) for run in range(args.rounds)]
+        vote_runs = [wrk(forum_base + "/", args.duration, args.connections, script) for script in scripts]
         results["vote (PUT, API)"] = vote_runs
         rss = worker_rss(servers[1])
         vote_seconds = args.rounds * args.duration

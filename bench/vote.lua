@@ -1,17 +1,34 @@
--- wrk script for the vote benchmark: each request is one fan's vote (PUT) for one solution, both
--- picked at random from the pairs run_bench.py wrote to bench-votes.txt ("token solution_id" lines).
-local pairs_ = {}
+-- wrk script for the vote benchmark: each request is one fan's vote (PUT) for one solution, taken
+-- in turn from the pairs run_bench.py wrote to bench-votes.txt ("token solution_id" lines, in
+-- random order). Arguments: the file, this run's number and the number of runs. Every run and
+-- every wrk thread takes its own share of the lines, so each request is a new vote until a share
+-- runs out (then it starts its share again, and votes repeat).
+local threads_ = 2
+local next_thread = 0
+local share = {}
+local at = 0
+
+function setup(thread)
+  thread:set("id", next_thread)
+  next_thread = next_thread + 1
+end
 
 function init(args)
+  local run, runs = tonumber(args[2] or "0"), tonumber(args[3] or "1")
+  local slot, slots = run * threads_ + id, runs * threads_
+  local n = 0
   for line in io.lines(args[1]) do
-    local token, solution = line:match("^(%S+) (%d+)$")
-    table.insert(pairs_, { token = token, solution = solution })
+    if n % slots == slot then
+      local token, solution = line:match("^(%S+) (%d+)$")
+      table.insert(share, { token = token, solution = solution })
+    end
+    n = n + 1
   end
-  math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
 end
 
 function request()
-  local pick = pairs_[math.random(#pairs_)]
+  at = at % #share + 1
+  local pick = share[at]
   return wrk.format("PUT", "/api/v1/solutions/" .. pick.solution .. "/vote",
     { ["Authorization"] = "Bearer " .. pick.token })
 end
