@@ -96,9 +96,9 @@ def seeded(app, runner):
 PAGE_LIMITS = {
     "/": (3, 5),
     "/c/{community}": (4, 6),
-    "/challenges/{challenge}?sort=hot": (9, 14),
-    "/challenges/{challenge}?sort=new": (9, 14),
-    "/solutions/{solution}": (12, 17),
+    "/challenges/{challenge}?sort=hot": (7, 12),
+    "/challenges/{challenge}?sort=new": (7, 12),
+    "/solutions/{solution}": (9, 14),
     "/search?q=%E6%B4%97%E8%A1%A3%E6%9C%BA": (3, 6),
     "/search?q=battery": (3, 6),
     "/leaderboard": (4, 6),

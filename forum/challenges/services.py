@@ -47,14 +47,16 @@ class Campaign:
     reward: str | None = None
 
 
-def get_challenge(challenge_id):
+def get_challenge(challenge_id, options=()):
     """Raises NotFound."""
-    return get_or_raise(Challenge, id=challenge_id)
+    return get_or_raise(Challenge, options=options, id=challenge_id)
 
 
-def get_challenge_for(viewer, challenge_id):
-    """The challenge if the viewer may see it; hidden ones are NotFound to others."""
-    challenge = get_challenge(challenge_id)
+def get_challenge_for(viewer, challenge_id, with_page=False):
+    """The challenge if the viewer may see it; hidden ones are NotFound to others. `with_page`
+    loads its community and author in the same query, as its page shows both."""
+    options = (db.joinedload(Challenge.community), db.joinedload(Challenge.author)) if with_page else ()
+    challenge = get_challenge(challenge_id, options)
     if not can_see(viewer, challenge):
         raise NotFound(Challenge.not_found_message)
     return challenge

@@ -81,7 +81,7 @@ def edit(challenge_id):
 
 @bp.route("/challenges/<int:challenge_id>")
 def detail(challenge_id):
-    challenge = services.get_challenge_for(current_user, challenge_id)
+    challenge = services.get_challenge_for(current_user, challenge_id, with_page=True)
     sort = request.args.get("sort", "hot")
     if sort not in services.SORTS:
         abort(404)

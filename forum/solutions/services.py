@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum import text
+from forum.challenges.models import Challenge
 from forum.clock import utcnow
 from forum.database import get_or_raise, increment
 from forum.errors import NotFound, RuleBroken
@@ -44,10 +45,15 @@ def get_solution(solution_id, options=()):
     return get_or_raise(Solution, options, id=solution_id)
 
 
-def get_solution_for(viewer, solution_id, with_challenge=False):
+def get_solution_for(viewer, solution_id, with_challenge=False, with_page=False):
     """The solution if the viewer may see it; hidden ones are NotFound to others. With its
-    challenge loaded in the same query for callers that read it (a vote checks its phase)."""
-    solution = get_solution(solution_id, [joinedload(Solution.challenge)] if with_challenge else ())
+    challenge loaded in the same query for callers that read it (a vote checks its phase), and
+    for its page the challenge's community and the author too."""
+    if with_page:
+        options = [joinedload(Solution.challenge).joinedload(Challenge.community), joinedload(Solution.author)]
+    else:
+        options = [joinedload(Solution.challenge)] if with_challenge else []
+    solution = get_solution(solution_id, options)
     if not can_see(viewer, solution):
         raise NotFound(Solution.not_found_message)
     return solution

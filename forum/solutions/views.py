@@ -79,7 +79,7 @@ def edit(solution_id):
 
 @bp.route("/solutions/<int:solution_id>")
 def detail(solution_id):
-    solution = services.get_solution_for(current_user, solution_id)
+    solution = services.get_solution_for(current_user, solution_id, with_page=True)
     challenge = solution.challenge
     return render_template(
         "solutions/detail.html",
@@ -153,7 +153,8 @@ def _merges(solution):
     sources = merges.merged_from(solution)
     staff = can_answer(current_user, solution)
     return {
-        "merged_into": merges.merged_into(solution),
+        # Only a merge sets "merged", and nothing but undoing it leaves that status.
+        "merged_into": merges.merged_into(solution) if solution.status == "merged" else None,
         "merged_from": [(m, comments.thread(m.source.challenge, m.source, viewer=current_user)) for m in sources],
         "merge_form": MergeForm(prefix="merge") if staff and solution.status != "merged" else None,
     }
