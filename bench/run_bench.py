@@ -28,6 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 GUNICORN = os.path.join(ROOT, ".venv", "bin", "gunicorn")
 VOTERS = 1000
+WRK_THREADS = 2  # vote.lua shares the pairs out among this many threads per run
 VOTE_SCRIPT = os.path.join(ROOT, "bench", "vote.lua")
 BALLOT_PER_FAN = 25  # 25,000 (fan, solution) pairs, shuffled: every vote in a run is a new one
 
@@ -103,7 +104,7 @@ def serve(app_module, port, env):
 
 def wrk(url, duration, connections, script=None):
     """(requests per second, p50 ms, p99 ms, non-2xx responses) from one wrk run."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s", "--latency", url]
     if script:
         command[1:1] = ["-s", script[0]]
         command += ["--", *script[1:]]
@@ -178,7 +179,9 @@ def main():
                 results[name].append(wrk(url, args.duration, args.connections))
         before, _ = check_votes(database_uri)
         # Each round votes from its own share of the pairs (vote.lua), so every vote is a new one.
-        scripts = [(VOTE_SCRIPT, votes_file, str(run), str(args.rounds)) for run in range(args.rounds)]
+        scripts = [
+            (VOTE_SCRIPT, votes_file, str(run), str(args.rounds), str(WRK_THREADS)) for run in range(args.rounds)
+        ]
         vote_runs = [wrk(forum_base + "/", args.duration, args.connections, script) for script in scripts]
         results["vote (PUT, API)"] = vote_runs
         rss = worker_rss(servers[1])
@@ -192,7 +195,9 @@ def main():
     rows = {name: sorted(found)[len(found) // 2] for name, found in results.items()}
     list_ceiling = rows["ceiling: 30-row Jinja list"][0]
     cache = "off" if args.no_page_cache else "on"
-    print(f"gunicorn.conf.py; wrk -t2 -c{args.connections} -d{args.duration}s; median of {args.rounds} rounds")
+    print(
+        f"gunicorn.conf.py; wrk -t{WRK_THREADS} -c{args.connections} -d{args.duration}s; median of {args.rounds} rounds"
+    )
     print(f"visitors' page cache: {cache}")
     print(f"| {'page':28} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'of list ceiling':>15} | non-2xx |")
     print(f"|{'-' * 30}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 17}|---------|")

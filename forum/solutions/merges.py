@@ -90,6 +90,8 @@ def undo(actor, record):
 
 def merged_into(solution):
     """The active merge that folded this solution into another, if any."""
+    if solution.status != "merged":
+        return None  # only a merge sets "merged", and only undoing it leaves that status
     stmt = db.select(Merge).filter_by(source_id=solution.id, undone=None).options(joinedload(Merge.target))
     return db.session.execute(stmt).scalar_one_or_none()
 

@@ -153,8 +153,7 @@ def _merges(solution):
     sources = merges.merged_from(solution)
     staff = can_answer(current_user, solution)
     return {
-        # Only a merge sets "merged", and nothing but undoing it leaves that status.
-        "merged_into": merges.merged_into(solution) if solution.status == "merged" else None,
+        "merged_into": merges.merged_into(solution),
         "merged_from": [(m, comments.thread(m.source.challenge, m.source, viewer=current_user)) for m in sources],
         "merge_form": MergeForm(prefix="merge") if staff and solution.status != "merged" else None,
     }
