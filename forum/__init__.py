@@ -11,11 +11,14 @@ from forum import (
     errors,
     fragments,
     i18n,
+    jobs,
     logs,
+    models,  # noqa: F401  (every table on the metadata, for migrations)
     pagecache,
     permissions,
     security,
     settings,
+    transaction,
     views,
 )
 from forum.accounts import sessions, token_views  # noqa: F401  (token_views adds its routes to accounts)
@@ -79,6 +82,8 @@ def create_app(overrides=None, instance_path=None):
 
 def register_extensions(app):
     database.init_app(app)
+    transaction.init_app(app)
+    jobs.init_app(app)
     login_manager.init_app(app)
     sessions.init_app(app)
     api_auth.init_app(app)

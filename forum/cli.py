@@ -1,5 +1,5 @@
-"""Flask commands: create-user, create-token, seed-demo, search reindex|drain, points rebuild,
-export solutions, seed-bench."""
+"""Flask commands: worker, create-user, create-token, seed-demo, search reindex|drain, points rebuild,
+export solutions, seed-bench. A command that changes the forum is a door: it writes in one unit of work."""
 
 import sys
 import time
@@ -7,7 +7,7 @@ import time
 import click
 from flask import current_app
 
-from forum import demo
+from forum import demo, jobs
 from forum.accounts import services as accounts
 from forum.accounts import tokens
 from forum.communities import services as communities
@@ -17,11 +17,13 @@ from forum.exports.writers import WRITERS
 from forum.points import services as points
 from forum.search import queue
 from forum.search.rebuild import rebuild_index
+from forum.transaction import writes
 
 ROLES = ("fan", "staff", "product", "admin")
 
 
 def init_app(app):
+    app.cli.add_command(worker)
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(search_group)
@@ -31,9 +33,20 @@ def init_app(app):
     app.cli.add_command(export_group)
 
 
+@click.command("worker")
+@click.option("--threads", type=click.IntRange(1, 64), help="Jobs run at once (default: JOBS_WORKERS).")
+def worker(threads):
+    """Run a job consumer (indexing, notifications) until Ctrl-C. Run as many as you like."""
+    app = current_app._get_current_object()
+    if app.extensions["jobs"].immediate:
+        raise click.ClickException("JOBS_IMMEDIATE is set: jobs run where they are enqueued, no consumer needed")
+    jobs.consumer(app, threads or app.config["JOBS_WORKERS"]).run()
+
+
 @click.command("create-token")
 @click.argument("name")
 @click.option("--label", default="command line", show_default=True, help="Shown on the user's settings page.")
+@writes
 def create_token(name, label):
     """Print a new API token for user NAME."""
     try:
@@ -127,7 +140,7 @@ def search_reindex():
 
 @search_group.command("drain")
 def search_drain():
-    """Apply pending changes to the index (normally done after each request)."""
+    """Apply pending changes to the index now (the consumer does it after each change)."""
     click.echo(f"Applied {queue.drain()} queued changes.")
 
 
@@ -137,6 +150,7 @@ def search_drain():
 @click.option("--password", required=True)
 @click.option("--role", type=click.Choice(ROLES), default="fan", show_default=True)
 @click.option("--community", "community_slug", help="Community for a staff or product-team role.")
+@writes
 def create_user(name, email, password, role, community_slug):
     """Create a user with a role; staff need --community, product may have one."""
     if role == "staff" and not community_slug:
@@ -157,6 +171,7 @@ def create_user(name, email, password, role, community_slug):
 
 
 @click.command("seed-demo")
+@writes
 def seed_demo():
     """Load the demo communities and users on first run; print the demo logins."""
     logins = demo.load(current_app.instance_path)

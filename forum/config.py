@@ -72,3 +72,10 @@ FRAGMENT_CACHE_SECONDS = 300
 # The search index; derived from the database and rebuilt from it at any time.
 # Defaults to instance/search-index.
 SEARCH_INDEX_DIR = None
+
+# The job queue (forum/jobs.py): a SQLite file, instance/jobs.sqlite unless set; Redis instead
+# when REDIS_URL is set. JOBS_IMMEDIATE runs each job in the committing process (tests).
+JOBS_DATABASE = None
+JOBS_IMMEDIATE = False
+# Threads of one `flask --app app worker` consumer.
+JOBS_WORKERS = 2

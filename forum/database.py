@@ -1,25 +1,18 @@
-"""Engine setup: SQLite pragmas and BEGIN IMMEDIATE for writes, PostgreSQL pooling, migrations."""
+"""Engine setup (SQLite pragmas, PostgreSQL pooling, migrations) and the small SQL helpers services share."""
 
-import contextvars
 import functools
 import os
-from contextlib import contextmanager
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 
-from forum import models  # noqa: F401  (registers every table on the metadata)
+from forum import transaction
 from forum.errors import NotFound
 from forum.extensions import db, migrate
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-# Set by reading(): transactions begun inside only read, whatever the request method.
-_read_only = contextvars.ContextVar("read_only", default=False)
 
 # The largest value an INTEGER column holds (32 bits on PostgreSQL; ids are INTEGER).
 INT_MAX = 2**31 - 1
@@ -49,7 +42,8 @@ def is_sqlite():
 def _configure_sqlite(engine):
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
-        # We issue BEGIN ourselves (below), so pysqlite must not open transactions on its own.
+        # Transactions begin as the door says (forum/transaction.py), so pysqlite must not open
+        # them on its own.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
@@ -58,41 +52,7 @@ def _configure_sqlite(engine):
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def on_begin(connection):
-        # A deferred transaction that reads and then writes cannot wait for the lock: SQLite
-        # fails it at once with "database is locked". Writers take the lock up front instead.
-        writing = _expects_write()
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN DEFERRED")
-        connection.info["write_lock"] = writing
-
-
-def reads_first(view):
-    """Mark a view whose transaction begins as a reader even though it writes: its service
-    takes the write lock itself with lock_for_writing(), after the reads that need no lock.
-
-    Votes are the forum's busiest write; this keeps the token, the solution and the voting rules
-    out of the time other writers wait."""
-    view.reads_first = True
-    return view
-
-
-def lock_for_writing():
-    """From here on this transaction holds SQLite's write lock, and reads see every commit.
-
-    A reader cannot turn into a writer once another writer has committed (SQLite fails it at
-    once), so the read transaction ends and a writing one begins. Nothing has been written
-    before this point, so nothing is lost; what the write depends on (has this fan voted? how
-    much of the budget is left?) must be read after it. PostgreSQL locks rows instead: no-op.
-    """
-    if not is_sqlite():
-        return
-    connection = db.session.connection()
-    if connection.info.get("write_lock"):
-        return
-    connection.exec_driver_sql("COMMIT")
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
-    connection.info["write_lock"] = True
+    transaction.configure_sqlite(engine)
 
 
 def insert_new(model, **values):
@@ -105,29 +65,6 @@ def insert_new(model, **values):
     # RETURNING rather than rowcount, which psycopg leaves at -1 for an INSERT.
     stmt = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
     return db.session.execute(stmt).first() is not None
-
-
-@contextmanager
-def reading():
-    """Begin SQLite transactions in here as deferred readers, so a long read (rebuilding the
-    search index) never holds the write lock and blocks the forum."""
-    token = _read_only.set(True)
-    try:
-        yield
-    finally:
-        _read_only.reset(token)
-
-
-def _expects_write():
-    """Requests that may change state write; so do commands and scripts."""
-    if _read_only.get():
-        return False
-    if has_request_context():
-        if request.method in SAFE_METHODS:
-            return False
-        view = current_app.view_functions.get(request.endpoint)
-        return not getattr(view, "reads_first", False)
-    return True
 
 
 def get_or_raise(model, options=(), **criteria):

@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField
 from wtforms.fields.choices import SelectChoice
 
+from forum.transaction import abandon
+
 
 class ConfirmForm(FlaskForm):
     """A form with only a button: carries the CSRF token for one-click actions."""
@@ -17,7 +19,9 @@ def choices(pairs):
 
 
 def attach_error(form, error):
-    """Show a DomainError next to the field it names, or above the form."""
+    """Show a DomainError next to the field it names, or above the form; nothing the refused
+    action wrote is kept."""
+    abandon()
     field = getattr(form, error.field, None) if error.field else None
     message = str(error.message or "")
     if field is not None:

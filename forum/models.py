@@ -5,7 +5,7 @@ from forum.challenges.models import Challenge
 from forum.communities.models import Community, CommunityRole
 from forum.media.models import Image
 from forum.moderation.models import AuditEntry, Flag
-from forum.notifications.models import Notification
+from forum.notifications.models import Notification, NotificationOutbox
 from forum.points.models import PointAward
 from forum.review.models import (
     Event,
@@ -33,6 +33,7 @@ __all__ = [
     "Image",
     "Merge",
     "Notification",
+    "NotificationOutbox",
     "PointAward",
     "Prototype",
     "PrototypeUpdate",

@@ -5,8 +5,8 @@ from urllib.parse import unquote, urlsplit
 from flask import current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from forum.database import SAFE_METHODS
 from forum.extensions import csrf
+from forum.transaction import SAFE_METHODS
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

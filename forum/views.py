@@ -5,6 +5,7 @@ from flask import flash, g, redirect, request, session, url_for
 
 from forum.database import INT_MAX
 from forum.security import safe_next
+from forum.transaction import abandon
 
 
 def init_app(app):
@@ -31,7 +32,8 @@ def back(default):
 
 
 def refused(error, default):
-    """Tell the user why a one-click action was refused and go back."""
+    """Tell the user why a one-click action was refused and go back; nothing it wrote is kept."""
+    abandon()
     flash(str(error.message), "error")
     return back(default)
 

@@ -9,16 +9,19 @@ def increment_description(database_uri, community_id, times):
     from forum.communities.models import Community
     from forum.extensions import db
 
-    app = create_app({"SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": database_uri, "LOG_REQUESTS": False})
+    from forum.transaction import unit_of_work
+
+    app = create_app(
+        {"SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": database_uri, "LOG_REQUESTS": False, "JOBS_IMMEDIATE": True}
+    )
     failures = 0
     for _ in range(times):
         with app.test_request_context("/", method="POST"):
             try:
-                community = db.session.get(Community, community_id)
-                community.description = str(int(community.description) + 1)
-                db.session.commit()
+                with unit_of_work():
+                    community = db.session.get(Community, community_id)
+                    community.description = str(int(community.description) + 1)
             except OperationalError:
-                db.session.rollback()
                 failures += 1
     return failures
 
@@ -31,6 +34,7 @@ def post_and_index(database_uri, index_dir, challenge_id, author_id, label, coun
     from forum.extensions import db
     from forum.search import queue
     from forum.solutions.services import submit_solution
+    from forum.transaction import unit_of_work
 
     app = create_app(
         {
@@ -38,11 +42,13 @@ def post_and_index(database_uri, index_dir, challenge_id, author_id, label, coun
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "SEARCH_INDEX_DIR": index_dir,
             "LOG_REQUESTS": False,
+            "JOBS_IMMEDIATE": True,
         }
     )
     with app.app_context():
         for n in range(count):
-            author = db.session.get(User, author_id)
-            challenge = db.session.get(Challenge, challenge_id)
-            submit_solution(author, challenge, f"{label} parallel idea {n}", f"parallel body {label} {n}")
+            with unit_of_work():
+                author = db.session.get(User, author_id)
+                challenge = db.session.get(Challenge, challenge_id)
+                submit_solution(author, challenge, f"{label} parallel idea {n}", f"parallel body {label} {n}")
             queue.drain()

@@ -55,6 +55,9 @@ def _config(database_uri, **overrides):
         "SEARCH_INDEX_DIR": SEARCH_INDEX_DIR,
         # Tests check what visitors see right after a change; tests/test_pagecache.py turns it on.
         "PAGE_CACHE_SECONDS": 0,
+        # Jobs run right after the commit that asks for them, in the test's process; the tests in
+        # tests/test_served_*.py run the forum with its real consumer.
+        "JOBS_IMMEDIATE": True,
     }
     config.update(overrides)
     return config

@@ -11,8 +11,8 @@ from flask_migrate import upgrade
 
 from forum import create_app
 from forum.communities.models import Community
-from forum.database import lock_for_writing
 from forum.extensions import db
+from forum.transaction import WriteOutsideUnit, unit_of_work
 from tests import concurrency, factories
 
 sqlite_only = pytest.mark.skipif(
@@ -35,45 +35,39 @@ def test_sqlite_pragmas(app):
 
 
 @sqlite_only
-def test_writes_take_the_lock_up_front(app):
-    """A POST's transaction is BEGIN IMMEDIATE: a second writer cannot start until it ends."""
-    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    with app.test_request_context("/", method="POST"):
-        db.session.execute(db.select(Community.id)).all()  # only a read so far
-        other = sqlite3.connect(path, timeout=0)
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            other.execute("BEGIN IMMEDIATE")
-        other.close()
-        db.session.rollback()
-    with app.test_request_context("/", method="GET"):
-        db.session.execute(db.select(Community.id)).all()
-        other = sqlite3.connect(path, timeout=0)
-        other.execute("BEGIN IMMEDIATE")  # a reading GET leaves the lock free
-        other.rollback()
-        other.close()
-        db.session.rollback()
-
-
-@sqlite_only
-def test_a_vote_reads_without_the_lock_and_then_takes_it(app):
-    """A reads_first view (voting) begins as a reader; lock_for_writing() takes the lock, and
-    after it the transaction sees what another writer committed in between."""
+def test_a_unit_of_work_holds_the_lock_from_its_start_and_reads_outside_it_do_not(app):
+    """Reads before a door's unit (the session's user, a token) leave the lock free; the unit
+    takes it at its start, and from then on sees what another writer committed in between."""
     community = factories.community()
-    db.session.commit()
     path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     with app.test_request_context("/api/v1/solutions/1/vote", method="PUT"):
         assert db.session.execute(db.select(Community.name)).scalar() == community.name
         other = sqlite3.connect(path, timeout=0, isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")  # the lock is free while the vote reads
+        other.execute("BEGIN IMMEDIATE")  # the lock is free while the request only reads
         other.execute("UPDATE community SET name = 'Renamed meanwhile'")
         other.execute("COMMIT")
-        lock_for_writing()
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            other.execute("BEGIN IMMEDIATE")
-        name = db.session.execute(db.text("SELECT name FROM community")).scalar()
-        assert name == "Renamed meanwhile"
-        db.session.rollback()
+        with unit_of_work():
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            assert db.session.execute(db.text("SELECT name FROM community")).scalar() == "Renamed meanwhile"
+        other.execute("BEGIN IMMEDIATE")  # the unit committed: the lock is free again
+        other.execute("ROLLBACK")
         other.close()
+
+
+def test_units_do_not_nest(app):
+    with unit_of_work(), pytest.raises(RuntimeError, match="outermost"), unit_of_work():
+        pass
+
+
+def test_a_get_that_writes_is_refused(app):
+    community = factories.community()
+    with app.test_request_context("/", method="GET"):
+        db.session.get(Community, community.id).name = "Changed by a read"
+        with pytest.raises(WriteOutsideUnit):
+            db.session.flush()
+        db.session.rollback()
+    assert db.session.get(Community, community.id).name == community.name
 
 
 @sqlite_only

@@ -7,6 +7,7 @@ from forum.extensions import db
 from forum.notifications.models import Notification
 from forum.solutions import comments, merges, votes
 from forum.solutions.models import Solution, Vote
+from forum.transaction import unit_of_work
 from tests import factories
 
 
@@ -34,7 +35,8 @@ def _votes_of(solution_id):
 
 def test_votes_move_with_one_per_fan_and_budgets_come_back(app, pair, users):
     source, target, both, only_source, only_target = pair
-    merges.merge(users["staff"], source, target, "Same idea")
+    with unit_of_work():
+        merges.merge(users["staff"], source, target, "Same idea")
     assert sorted(_votes_of(target.id)) == sorted([both.id, only_source.id, only_target.id])
     assert _votes_of(source.id) == []
     assert db.session.get(Solution, target.id).vote_count == 3

@@ -50,7 +50,7 @@ def test_enough_reports_hide_at_once_and_tell_the_author(app, solution, communit
     for reporter in reporters[:2]:
         services.raise_flag(reporter, solution, "spam")
     assert db.session.get(Solution, solution.id).visibility == "public"
-    services.raise_flag(reporters[2], solution, "abuse")
+    factories.door(services.raise_flag, reporters[2], solution, "abuse")
     assert db.session.get(Solution, solution.id).visibility == "hidden"
     told = db.session.execute(db.select(Notification).filter_by(kind="hidden")).scalar_one()
     assert told.user_id == solution.author_id and told.detail == "flags"

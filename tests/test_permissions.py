@@ -6,6 +6,7 @@ so no page can slip past the check.
 
 import pytest
 
+from forum.transaction import unit_of_work
 from tests import factories
 
 # public: anyone; member: logged-in users; staff: staff of the sample community (and admins);
@@ -129,14 +130,15 @@ def _sample_content(community, users):
     from forum.solutions.comments import add_comment
     from forum.solutions.services import submit_solution
 
-    author = factories.user("author")
-    challenge = post_challenge(author, community, "Lint on dark clothes", "Grey fluff after every wash.")
-    solution = submit_solution(author, challenge, "A finer filter", "Use a 50 micron mesh.")
-    comment = add_comment(author, challenge, "Would it clog?", solution=solution)
     from forum.solutions import follows
 
-    follows.set_following(users["fan"], solution, True)
-    add_comment(author, challenge, "Tested it: it does not.", solution=solution)
+    author = factories.user("author")
+    with unit_of_work():
+        challenge = post_challenge(author, community, "Lint on dark clothes", "Grey fluff after every wash.")
+        solution = submit_solution(author, challenge, "A finer filter", "Use a 50 micron mesh.")
+        comment = add_comment(author, challenge, "Would it clog?", solution=solution)
+        follows.set_following(users["fan"], solution, True)
+        add_comment(author, challenge, "Tested it: it does not.", solution=solution)
     from forum.extensions import db
     from forum.notifications.models import Notification
 
@@ -146,9 +148,12 @@ def _sample_content(community, users):
     from forum.clock import utcnow
     from forum.review import prototypes, status
 
-    status.change_status(users["staff"], solution, "shortlisted")
-    prototype = prototypes.promote(users["staff"], solution, [users["staff"]])
-    event = prototypes.create_event(users["staff"], prototype, "Workshop", utcnow() + timedelta(days=9), "Qingdao", 5)
+    with unit_of_work():
+        status.change_status(users["staff"], solution, "shortlisted")
+        prototype = prototypes.promote(users["staff"], solution, [users["staff"]])
+        event = prototypes.create_event(
+            users["staff"], prototype, "Workshop", utcnow() + timedelta(days=9), "Qingdao", 5
+        )
     return {
         "challenge_id": challenge.id,
         "solution_id": solution.id,
@@ -162,7 +167,7 @@ def _sample_content(community, users):
 def _sample_token(users):
     from forum.accounts import tokens
 
-    return tokens.issue_token(users["fan"], "matrix")[0].id
+    return factories.door(tokens.issue_token, users["fan"], "matrix")[0].id
 
 
 def _sample_merge(challenge, users):
@@ -170,7 +175,9 @@ def _sample_merge(challenge, users):
 
     duplicate = factories.solution(factories.user("dup_author"), challenge, title="Dup")
     original = factories.solution(factories.user("orig_author"), challenge, title="Orig")
-    return merges.merge(users["staff"], duplicate, original).id
+    with unit_of_work():
+        merge = merges.merge(users["staff"], duplicate, original)
+    return merge.id
 
 
 def _requests(app, community, users):

@@ -13,6 +13,7 @@ from forum.moderation import services as moderation
 from forum.search import query, queue
 from forum.search.index import index_dir
 from forum.solutions import comments
+from forum.transaction import unit_of_work
 from tests import concurrency, factories
 
 
@@ -71,8 +72,8 @@ def test_chinese_results_that_say_it_most_come_first(app, challenge, users):
 def test_results_respect_visibility_inside_the_search(app, challenge, users, community):
     spam = factories.solution(factories.user("spammer"), challenge, title="Cheap watches", body="Buy cheap watches")
     factories.solution(users["fan"], challenge, title="Honest watches idea", body="A timer for the cheap cycle")
-    comments.add_comment(users["product"], challenge, "Those cheap watches again", solution=spam)
-    moderation.hide(users["staff"], spam)
+    factories.door(comments.add_comment, users["product"], challenge, "Those cheap watches again", solution=spam)
+    factories.door(moderation.hide, users["staff"], spam)
     queue.drain()
     fan_sees = query.search(users["fan"], "cheap watches")
     assert titles(fan_sees) == ["Honest watches idea"] and fan_sees.total == 1
@@ -112,12 +113,12 @@ def test_the_search_page_filters_and_pages(app, challenge, users, client, commun
 
 def test_index_changes_follow_edits_and_deletes(app, challenge, users):
     solution = factories.solution(users["fan"], challenge, title="Before", body="original words")
-    comment = comments.add_comment(users["product"], challenge, "temporary remark", solution=solution)
+    comment = factories.door(comments.add_comment, users["product"], challenge, "temporary remark", solution=solution)
     queue.drain()
     from forum.solutions import services
 
-    services.edit_solution(users["fan"], solution, "After", "changed words")
-    comments.delete_comment(users["product"], comment)
+    factories.door(services.edit_solution, users["fan"], solution, "After", "changed words")
+    factories.door(comments.delete_comment, users["product"], comment)
     queue.drain()
     assert titles(query.search(users["fan"], "changed")) == ["After"]
     assert query.search(users["fan"], "original").total == 0
@@ -197,8 +198,9 @@ def test_chinese_recall_is_at_least_95_percent(app, challenge, users):
     author = factories.user("writer")
     from forum.solutions.services import submit_solution
 
-    for n, body in enumerate(bodies):
-        submit_solution(author, challenge, f"方案 {n}", body)
+    with unit_of_work():
+        for n, body in enumerate(bodies):
+            submit_solution(author, challenge, f"方案 {n}", body)
     queue.drain()
     from forum.solutions.models import Solution
 

@@ -94,13 +94,13 @@ def test_a_late_vote_is_refused_with_a_message(app, ideas, users, login, challen
 def test_reaching_the_threshold_puts_the_solution_in_review_and_tells_author_and_voters(app, ideas, users):
     votes.cast_vote(users["fan"], ideas[0])
     assert db.session.get(Solution, ideas[0].id).review_requested is None
-    votes.cast_vote(users["product"], ideas[0])
+    factories.door(votes.cast_vote, users["product"], ideas[0])
     solution = db.session.get(Solution, ideas[0].id)
     assert solution.review_requested is not None
     told = set(db.session.execute(db.select(Notification.user_id).filter_by(kind="threshold")).scalars())
     assert told == {solution.author_id, users["fan"].id, users["product"].id}
     votes.withdraw_vote(users["fan"], ideas[0])
-    votes.cast_vote(users["fan"], ideas[0])
+    factories.door(votes.cast_vote, users["fan"], ideas[0])
     assert _count(Notification, kind="threshold") == 3  # told once
 
 

@@ -51,12 +51,11 @@ def register(username, email, password, locale=None):
         password_hash=_hash(password),
         locale=locale,
     )
-    db.session.add(user)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(user)
     except IntegrityError:
-        # Another request registered the same name or email between our check and commit.
-        db.session.rollback()
+        # Another request registered the same name or email between our check and this insert.
         raise RuleBroken(_l("That username or email is taken."), field="username") from None
     return user
 
@@ -83,20 +82,17 @@ def change_password(user, current_password, new_password):
     _check_password(new_password)
     user.password_hash = _hash(new_password)
     user.session_token = new_session_token()
-    db.session.commit()
 
 
 def end_all_sessions(user):
     """Invalidate every session and remember-me cookie of the user (at logout)."""
     user.session_token = new_session_token()
-    db.session.commit()
 
 
 def set_locale(user, locale, languages):
     if locale not in languages:
         raise RuleBroken(_l("That language is not available."), field="language")
     user.locale = locale
-    db.session.commit()
 
 
 def set_site_role(actor, user, role):
@@ -116,7 +112,6 @@ def set_site_role(actor, user, role):
     before = user.site_role
     user.site_role = role
     record_action(actor, "user.site_role", user, before={"site_role": before}, after={"site_role": role})
-    db.session.commit()
 
 
 def get_user_by_name(username):

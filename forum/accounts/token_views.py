@@ -11,12 +11,14 @@ from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
 from forum.security import keeps_input_on_csrf_failure
+from forum.transaction import writes
 
 
 @bp.route("/account/tokens", methods=["POST"])
 @keeps_input_on_csrf_failure
 @login_required
 @limit_writes("RATELIMIT_ACTION")
+@writes
 def create_token():
     form = TokenForm(prefix="token")
     if form.validate_on_submit():
@@ -32,6 +34,7 @@ def create_token():
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
+@writes
 def revoke_token(token_id):
     if ConfirmForm().validate_on_submit():
         tokens.revoke_token(current_user, token_id)

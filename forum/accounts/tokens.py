@@ -2,16 +2,18 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from forum import jobs
 from forum.accounts.models import ApiToken
 from forum.clock import utcnow
 from forum.database import get_or_raise
 from forum.errors import NotFound, Unauthorized
 from forum.extensions import db
 from forum.permissions import suspension_refusal
+from forum.transaction import unit_of_work
 from forum.validation import checked_text
 
 PREFIX = "cc_"
@@ -30,7 +32,7 @@ def issue_token(user, name="API"):
     plaintext = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plaintext), prefix=plaintext[:10])
     db.session.add(token)
-    db.session.commit()
+    db.session.flush()  # the id is shown with the token
     return token, plaintext
 
 
@@ -42,14 +44,19 @@ def user_for_token(plaintext):
     refusal = suspension_refusal(token.user)
     if refusal:
         raise Unauthorized(refusal)
-    user, token_id, now = token.user, token.id, utcnow()
+    now = utcnow()
     if token.last_used is None or now - token.last_used > LAST_USED_GRANULARITY:
-        # End the read first: on SQLite a transaction that has read cannot wait for the write
-        # lock, and a GET request's transactions begin as readers.
-        db.session.commit()
-        db.session.execute(db.update(ApiToken).where(ApiToken.id == token_id).values(last_used=now))
-        db.session.commit()
-    return user
+        # Written by the consumer: most token requests are reads, and a GET never writes.
+        jobs.enqueue("tokens.touch", token.id, now.isoformat())
+    return token.user
+
+
+@jobs.job("tokens.touch", retries=0)
+def touch(token_id, when):
+    """Note when a token was last used (at most once a minute per token, so a lost one is harmless)."""
+    with unit_of_work():
+        stmt = db.update(ApiToken).where(ApiToken.id == token_id).values(last_used=datetime.fromisoformat(when))
+        db.session.execute(stmt)
 
 
 def tokens_of(user):
@@ -63,7 +70,6 @@ def revoke_token(user, token_id):
     if token.user_id != user.id or token.revoked is not None:
         raise NotFound(ApiToken.not_found_message)
     token.revoked = utcnow()
-    db.session.commit()
 
 
 def _digest(plaintext):

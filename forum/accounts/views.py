@@ -15,6 +15,7 @@ from forum.i18n import chosen_language, remember_language
 from forum.points import services as points
 from forum.security import keeps_input_on_csrf_failure, safe_next
 from forum.solutions.services import solutions_by
+from forum.transaction import writes
 
 bp = Blueprint("accounts", __name__)
 
@@ -26,6 +27,7 @@ def _limit(setting):
 @bp.route("/register", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @_limit("RATELIMIT_REGISTER")
+@writes
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -59,6 +61,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
+@writes
 def logout():
     if current_user.is_authenticated:
         services.end_all_sessions(current_user)
@@ -76,6 +79,7 @@ def settings():
 @bp.route("/account/password", methods=["POST"])
 @keeps_input_on_csrf_failure
 @login_required
+@writes
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
@@ -94,6 +98,7 @@ def change_password():
 
 @bp.route("/account/language", methods=["POST"])
 @login_required
+@writes
 def change_language():
     form = _language_form()
     if form.validate_on_submit():

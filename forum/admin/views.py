@@ -14,6 +14,7 @@ from forum.extensions import login_manager
 from forum.forms import ConfirmForm, attach_error, choices
 from forum.permissions import can_administer, require
 from forum.security import keeps_input_on_csrf_failure
+from forum.transaction import writes
 from forum.views import id_arg, text_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -39,6 +40,7 @@ def community_list():
 
 @bp.route("/communities/new", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
+@writes
 def community_new():
     form = CommunityForm()
     if form.validate_on_submit():
@@ -56,6 +58,7 @@ def community_new():
 
 @bp.route("/communities/<slug>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
+@writes
 def community_edit(slug):
     community = communities.get_community(slug)
     form = CommunityEditForm(obj=community)
@@ -84,6 +87,7 @@ def user_detail(user_id):
 
 
 @bp.route("/users/<int:user_id>/site-role", methods=["POST"])
+@writes
 def user_site_role(user_id):
     user = accounts.get_user(user_id)
     form = SiteRoleForm()
@@ -99,6 +103,7 @@ def user_site_role(user_id):
 
 
 @bp.route("/users/<int:user_id>/roles", methods=["POST"])
+@writes
 def user_grant_role(user_id):
     user = accounts.get_user(user_id)
     form = _grant_form()
@@ -111,6 +116,7 @@ def user_grant_role(user_id):
 
 
 @bp.route("/roles/<int:grant_id>/revoke", methods=["POST"])
+@writes
 def revoke_role(grant_id):
     grant = communities.get_role_grant(grant_id)
     user_id = grant.user_id

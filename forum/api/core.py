@@ -13,6 +13,7 @@ from flask_login import current_user
 from forum.database import INT_MAX
 from forum.errors import DomainError, Unauthorized
 from forum.permissions import is_member
+from forum.transaction import SAFE_METHODS, writes
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -79,18 +80,22 @@ def operation(rule, method, *, summary, tag, params=(), body=None, responses, au
             spec.produces = produces
         OPERATIONS[(bp.url_prefix + rule, method)] = spec
         endpoint = name or view.__name__
-        bp.add_url_rule(rule, endpoint=endpoint, view_func=_guarded(view, spec), methods=[method])
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=_guarded(view, spec, method), methods=[method])
         return view
 
     return register
 
 
-def _guarded(view, spec):
+def _guarded(view, spec, method):
+    """The endpoint as served: refused without a token where one is needed, and, for every method
+    that may change state, run in one unit of work (the API's doors say so by their method)."""
+    door = view if method in SAFE_METHODS else writes(view)
+
     @functools.wraps(view)  # keeps the name Flask-Limiter knows the view's limits by
     def endpoint(**kwargs):
         if spec.auth and not is_member(current_user):
             raise Unauthorized(_l("Send a token in the Authorization header: Bearer <token>."))
-        return view(**kwargs)
+        return door(**kwargs)
 
     return endpoint
 

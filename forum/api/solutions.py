@@ -7,7 +7,6 @@ from forum.api.common import CHALLENGE_ID, CURSOR, SOLUTION_ID, SORT, responses
 from forum.api.core import Param, json_body, operation, page, query
 from forum.api.schemas import BODIES, list_of, ref
 from forum.challenges.services import get_challenge_for
-from forum.database import reads_first
 from forum.limits import limit_writes
 from forum.moderation import services as moderation
 from forum.permissions import can_moderate, community_of, require
@@ -100,7 +99,6 @@ def change_solution(solution_id):
     auth="member",
 )
 @limit_writes("RATELIMIT_VOTE", methods=("PUT", "DELETE"))
-@reads_first
 def cast_vote(solution_id):
     votes.cast_vote(current_user, services.get_solution_for(current_user, solution_id, with_challenge=True))
     return serializers.vote(solution_id, True, votes.count(solution_id))
@@ -116,7 +114,6 @@ def cast_vote(solution_id):
     auth="member",
 )
 @limit_writes("RATELIMIT_VOTE", methods=("PUT", "DELETE"))
-@reads_first
 def withdraw_vote(solution_id):
     votes.withdraw_vote(current_user, services.get_solution_for(current_user, solution_id, with_challenge=True))
     return serializers.vote(solution_id, False, votes.count(solution_id))

@@ -101,7 +101,6 @@ def post_challenge(actor, community, title, body, campaign=None, cover_id=None):
     if cover_id:
         media.attach_cover(actor, challenge, cover_id)
     follows.add_follow(actor, challenge)
-    db.session.commit()
     return challenge
 
 
@@ -125,7 +124,6 @@ def update_challenge(actor, challenge, title, body, campaign=None, cover_id=None
             before=before,
             after=_snapshot(challenge),
         )
-    db.session.commit()
     return challenge
 
 
@@ -150,7 +148,6 @@ def set_phase(actor, challenge, phase):
         after={"phase": phase},
     )
     notify(_participants(challenge), "phase", actor=actor, challenge=challenge, detail=phase)
-    db.session.commit()
 
 
 def check_phase(actor, challenge, phase):

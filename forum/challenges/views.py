@@ -16,6 +16,7 @@ from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, votes
 from forum.solutions import services as solutions
 from forum.solutions.forms import CommentForm
+from forum.transaction import writes
 from forum.views import back, clear_draft, refused
 
 bp = Blueprint("challenges", __name__)
@@ -25,6 +26,7 @@ bp = Blueprint("challenges", __name__)
 @keeps_input_on_csrf_failure
 @login_required
 @limit_writes("RATELIMIT_POST")
+@writes
 def new(slug):
     community = get_community(slug)
     form = ChallengeForm()
@@ -51,6 +53,7 @@ def new(slug):
 @bp.route("/challenges/<int:challenge_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @login_required
+@writes
 def edit(challenge_id):
     challenge = services.get_challenge_for(current_user, challenge_id)
     require(can_edit_challenge(current_user, challenge))
@@ -107,6 +110,7 @@ def detail(challenge_id):
 
 @bp.route("/challenges/<int:challenge_id>/phase", methods=["POST"])
 @login_required
+@writes
 def phase(challenge_id):
     challenge = services.get_challenge_for(current_user, challenge_id)
     require(can_run_campaign(current_user, challenge.community))
@@ -123,6 +127,7 @@ def phase(challenge_id):
 @bp.route("/challenges/<int:challenge_id>/follow", methods=["POST"])
 @login_required
 @limit_writes("RATELIMIT_ACTION")
+@writes
 def follow(challenge_id):
     challenge = services.get_challenge_for(current_user, challenge_id)
     follows.set_following(current_user, challenge, request.form.get("action") != "unfollow")

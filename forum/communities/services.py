@@ -50,7 +50,7 @@ def create_community(actor, slug, name, description=""):
     _apply_details(community, name, description)
     db.session.add(community)
     record_action(actor, "community.create", community, community=community, after=_snapshot(community))
-    _commit_or_slug_taken()
+    _flush_or_slug_taken()
     return community
 
 
@@ -61,7 +61,6 @@ def update_community(actor, community, name, description):
     before = _snapshot(community)
     _apply_details(community, name, description)
     record_action(actor, "community.update", community, community=community, before=before, after=_snapshot(community))
-    db.session.commit()
     return community
 
 
@@ -76,7 +75,6 @@ def grant_role(actor, user, community, role):
     grant = CommunityRole(user=user, community=community, role=role)
     db.session.add(grant)
     record_action(actor, "role.grant", user, community=community, after={"role": role})
-    db.session.commit()
     return grant
 
 
@@ -87,7 +85,6 @@ def revoke_role(actor, grant):
     user, community, role = grant.user, grant.community, grant.role
     db.session.delete(grant)
     record_action(actor, "role.revoke", user, community=community, before={"role": role})
-    db.session.commit()
 
 
 def get_role_grant(grant_id):
@@ -118,11 +115,11 @@ def _snapshot(community):
     return {"slug": community.slug, "name": community.name, "description": community.description}
 
 
-def _commit_or_slug_taken():
+def _flush_or_slug_taken():
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise RuleBroken(_l("That address is taken by another community."), field="slug") from None
 
 

@@ -82,7 +82,6 @@ def store_uploads(owner, files):
     if len(files) > IMAGES_MAX:
         raise RuleBroken(_l("Attach at most %(n)d images.", n=IMAGES_MAX), field="images")
     images = [save_upload(owner, f.stream) for f in files]
-    db.session.commit()
     return images
 
 

@@ -78,7 +78,6 @@ def raise_flag(actor, target, reason, detail=""):
         target.visibility = "hidden"
         record_action(None, "content.auto_hide", target, community=community, after={"flags": community.flag_threshold})
         notify({target.author_id}, "hidden", **_notice_target(target), detail="flags")
-    db.session.commit()
 
 
 @dataclass
@@ -135,7 +134,6 @@ def dismiss(actor, target):
     if was_hidden_by_flags:
         target.visibility = "public"
     record_action(actor, "content.dismiss_flags", target, community=_community(target))
-    db.session.commit()
 
 
 def hide(actor, target):
@@ -153,7 +151,6 @@ def hide(actor, target):
         after={"visibility": "hidden"},
     )
     notify({target.author_id}, "hidden", actor=actor, **_notice_target(target), detail="staff")
-    db.session.commit()
 
 
 def restore(actor, target):
@@ -172,7 +169,6 @@ def restore(actor, target):
         before={"visibility": before},
         after={"visibility": "public"},
     )
-    db.session.commit()
 
 
 def set_locked(actor, target, locked):
@@ -181,7 +177,6 @@ def set_locked(actor, target, locked):
     if target.locked != locked:
         target.locked = locked
         record_action(actor, "content.lock" if locked else "content.unlock", target, community=_community(target))
-    db.session.commit()
 
 
 def suspend(actor, community, user, until):
@@ -201,7 +196,6 @@ def suspend(actor, community, user, until):
         before={"until": before.isoformat() if before else None},
         after={"until": until.isoformat() if until else None},
     )
-    db.session.commit()
 
 
 def initial_visibility(actor, community):
@@ -220,7 +214,6 @@ def update_settings(actor, community, flag_threshold, hold_first_posts):
     community.hold_first_posts = bool(hold_first_posts)
     after = {"flag_threshold": community.flag_threshold, "hold_first_posts": community.hold_first_posts}
     record_action(actor, "community.moderation", community, community=community, before=before, after=after)
-    db.session.commit()
 
 
 def _require_moderator(actor, target):

@@ -16,6 +16,7 @@ from forum.moderation import services
 from forum.moderation.forms import FlagForm, SettingsForm, SuspendForm
 from forum.permissions import can_moderate, can_see, community_of, require
 from forum.security import keeps_input_on_csrf_failure
+from forum.transaction import writes
 from forum.views import back, refused
 
 bp = Blueprint("moderation", __name__)
@@ -39,6 +40,7 @@ ACTIONS = {
 @keeps_input_on_csrf_failure
 @login_required
 @limit_writes("RATELIMIT_FLAG")
+@writes
 def report(kind, target_id):
     target = _visible_target(kind, target_id)
     form = FlagForm()
@@ -70,6 +72,7 @@ def queue(slug):
 
 @bp.route("/c/<slug>/moderation/settings", methods=["POST"])
 @login_required
+@writes
 def settings(slug):
     community = get_community(slug)
     require(can_moderate(current_user, community))
@@ -83,6 +86,7 @@ def settings(slug):
 @bp.route("/moderation/<kind>/<int:target_id>/<action>", methods=["POST"])
 @login_required
 @limit_writes("RATELIMIT_ACTION")
+@writes
 def act(kind, target_id, action):
     if action not in ACTIONS:
         abort(404)
@@ -98,6 +102,7 @@ def act(kind, target_id, action):
 
 @bp.route("/c/<slug>/moderation/suspend/<int:user_id>", methods=["POST"])
 @login_required
+@writes
 def suspend(slug, user_id):
     community = get_community(slug)
     require(can_moderate(current_user, community))

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm
 from forum.notifications import services
+from forum.transaction import writes
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -22,6 +23,7 @@ def index():
 
 @bp.route("/<int:notification_id>/open", methods=["POST"])
 @login_required
+@writes
 def open_one(notification_id):
     notification = services.get_notification_for(current_user, notification_id)
     services.mark_read(current_user, notification)
@@ -30,6 +32,7 @@ def open_one(notification_id):
 
 @bp.route("/read", methods=["POST"])
 @login_required
+@writes
 def read_all():
     services.mark_all_read(current_user)
     return redirect(url_for("notifications.index"))

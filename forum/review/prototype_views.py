@@ -17,11 +17,13 @@ from forum.review.forms import EventForm, PromoteForm, UpdateForm
 from forum.review.models import Prototype
 from forum.review.views import bp
 from forum.solutions import services as solutions
+from forum.transaction import writes
 from forum.views import back, clear_draft, refused
 
 
 @bp.route("/solutions/<int:solution_id>/promote", methods=["POST"])
 @login_required
+@writes
 def promote(solution_id):
     solution = solutions.get_solution_for(current_user, solution_id)
     require(can_answer(current_user, solution))
@@ -38,6 +40,7 @@ def promote(solution_id):
 
 @bp.route("/solutions/<int:solution_id>/updates", methods=["POST"])
 @login_required
+@writes
 def post_update(solution_id):
     solution, prototype = _prototype(solution_id)
     form = UpdateForm(prefix="update")
@@ -54,6 +57,7 @@ def post_update(solution_id):
 
 @bp.route("/solutions/<int:solution_id>/events", methods=["POST"])
 @login_required
+@writes
 def create_event(solution_id):
     solution, prototype = _prototype(solution_id)
     form = EventForm(prefix="event")
@@ -74,6 +78,7 @@ def create_event(solution_id):
 @bp.route("/events/<int:event_id>/signup", methods=["POST"])
 @login_required
 @limit_writes("RATELIMIT_ACTION")
+@writes
 def signup(event_id):
     event = prototypes.get_event(event_id)
     solution = db.session.get(Prototype, event.prototype_id).solution

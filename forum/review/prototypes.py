@@ -39,7 +39,6 @@ def promote(actor, solution, team, note=""):
     prototype = Prototype(solution_id=solution.id, team=list(team))
     db.session.add(prototype)
     record_status(actor, solution, "prototyping", checked_text(note, "note", 2000, strip=False))
-    db.session.commit()
     return prototype
 
 
@@ -80,7 +79,6 @@ def post_update(actor, prototype, body, image_ids=()):
             .values(update_id=update.id)
         )
     notify(_stake(solution), "update", actor=actor, challenge=solution.challenge, solution=solution)
-    db.session.commit()
     return update
 
 
@@ -98,7 +96,6 @@ def create_event(actor, prototype, title, starts, place, seats):
     db.session.add(event)
     record_action(actor, "event.create", solution, community=solution.challenge.community, after={"title": title})
     notify(_stake(solution), "event", actor=actor, challenge=solution.challenge, solution=solution, detail=title[:40])
-    db.session.commit()
     return event
 
 
@@ -117,18 +114,15 @@ def sign_up(user, event):
     db.session.refresh(event, ["taken"])
     existing = _signup(user, event)
     if existing is not None:
-        db.session.commit()
         return existing
     signup = EventSignup(event_id=event.id, user_id=user.id, waitlisted=event.taken >= event.seats)
     try:
         with db.session.begin_nested():
             db.session.add(signup)
     except IntegrityError:
-        db.session.commit()
         return _signup(user, event)
     if not signup.waitlisted:
         increment(event, "taken")
-    db.session.commit()
     return signup
 
 
@@ -152,7 +146,6 @@ def cancel(user, event):
             prototype = db.session.get(Prototype, event.prototype_id)
             solution = prototype.solution
             notify({first.user_id}, "seat", challenge=solution.challenge, solution=solution, detail=event.title[:40])
-    db.session.commit()
 
 
 def signups_of(user, events_):

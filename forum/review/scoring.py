@@ -51,7 +51,6 @@ def score(actor, solution, scores, note=""):
             setattr(review, criterion, value)
         review.note = note
     record_action(actor, "review.score", solution, community=solution.challenge.community, after=values)
-    db.session.commit()
     return review
 
 
@@ -67,7 +66,6 @@ def assign(actor, solution, reviewer):
     if not exists:
         db.session.add(ReviewAssignment(solution_id=solution.id, reviewer_id=reviewer.id, assigned_by_id=actor.id))
         record_action(actor, "review.assign", solution, community=community, after={"reviewer": reviewer.username})
-    db.session.commit()
 
 
 def my_queue(reviewer):
@@ -92,7 +90,6 @@ def add_staff_note(actor, solution, body):
     require(is_staff(actor, solution.challenge.community))
     body = checked_text(body, "body", NOTE_MAX, _l("Write something first."), strip=False)
     db.session.add(StaffNote(solution_id=solution.id, author_id=actor.id, body=body, body_html=text.render(body)))
-    db.session.commit()
 
 
 def staff_notes(viewer, solution):

@@ -42,7 +42,6 @@ def change_status(actor, solution, status, note=""):
         note, "note", NOTE_MAX, _l("Tell the author and the voters why.") if status == "declined" else None
     )
     change = record_status(actor, solution, status, note)
-    db.session.commit()
     return change
 
 

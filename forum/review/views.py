@@ -17,6 +17,7 @@ from forum.review.models import RUBRIC_WEIGHTS
 from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import merges
 from forum.solutions import services as solutions
+from forum.transaction import writes
 from forum.views import refused
 
 bp = Blueprint("review", __name__)
@@ -25,6 +26,7 @@ bp = Blueprint("review", __name__)
 @bp.route("/solutions/<int:solution_id>/status", methods=["POST"])
 @keeps_input_on_csrf_failure
 @login_required
+@writes
 def change_status(solution_id):
     solution = solutions.get_solution_for(current_user, solution_id)
     require(can_answer(current_user, solution))
@@ -46,6 +48,7 @@ def change_status(solution_id):
 @bp.route("/solutions/<int:solution_id>/review", methods=["POST"])
 @keeps_input_on_csrf_failure
 @login_required
+@writes
 def review(solution_id):
     solution = solutions.get_solution_for(current_user, solution_id)
     require(is_staff(current_user, solution.challenge.community))
@@ -61,6 +64,7 @@ def review(solution_id):
 
 @bp.route("/solutions/<int:solution_id>/assign", methods=["POST"])
 @login_required
+@writes
 def assign(solution_id):
     solution = solutions.get_solution_for(current_user, solution_id)
     require(is_staff(current_user, solution.challenge.community))
@@ -77,6 +81,7 @@ def assign(solution_id):
 @bp.route("/solutions/<int:solution_id>/notes", methods=["POST"])
 @keeps_input_on_csrf_failure
 @login_required
+@writes
 def add_note(solution_id):
     solution = solutions.get_solution_for(current_user, solution_id)
     require(is_staff(current_user, solution.challenge.community))
@@ -112,6 +117,7 @@ def assign_form(solution):
 
 @bp.route("/solutions/<int:solution_id>/merge", methods=["POST"])
 @login_required
+@writes
 def merge(solution_id):
     source = solutions.get_solution_for(current_user, solution_id)
     require(can_answer(current_user, source))
@@ -129,6 +135,7 @@ def merge(solution_id):
 
 @bp.route("/merges/<int:merge_id>/undo", methods=["POST"])
 @login_required
+@writes
 def undo_merge(merge_id):
     record = merges.get_merge(merge_id)
     require(can_answer(current_user, record.source))

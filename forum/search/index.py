@@ -109,28 +109,66 @@ _local = threading.local()
 WEIGHTING = scoring.MultiWeighting(scoring.BM25F(), cjk=scoring.TF_IDF())
 
 
-def searcher():
-    """A searcher of the current index, kept per thread and refreshed when the index changes:
-    opening the index files costs more than most queries. Raises IndexUnavailable."""
+def searcher(fresh=False):
+    """A searcher of the index's latest generation. Raises IndexUnavailable.
+
+    Kept per thread between requests, since opening the files costs more than most queries, but
+    checked against the directory on every call: when a consumer has committed a new generation
+    (or rebuilt the index, which makes a new directory whose generations start again), a new
+    searcher is opened from scratch and the old one closed. Whoosh's own refresh() would reuse
+    the old segment readers, and reused readers served deleted documents twice and failed on
+    missing ones. `fresh` opens a new one whatever the cache holds."""
     path = index_dir()
-    cache = _local.__dict__.setdefault("searchers", {})
+    kept = getattr(_local, "searcher", None)
     try:
-        # A rebuilt or recreated index is a new directory whose generations start again at 0:
-        # only the directory's identity tells it from the one the cached searcher read.
-        identity = os.stat(path).st_ino
-        cached_identity, cached = cache.get(path, (None, None))
-        if cached is not None and cached_identity == identity:
-            fresh = cached if cached.up_to_date() else cached.refresh()
-        else:
-            fresh = open_index(create=False).searcher(weighting=WEIGHTING)
+        identity = (path, os.stat(path).st_ino, latest_generation(path))
+        if kept is not None and kept[0] == identity and not fresh:
+            return kept[1]
+        opened = open_index(create=False).searcher(weighting=WEIGHTING)
+        _open_lazy_files(opened)
     except IndexUnavailable:
-        cache.pop(path, None)
+        _forget_searcher()
         raise
     except Exception as error:  # the index was deleted or damaged under us
-        cache.pop(path, None)
+        _forget_searcher()
         raise IndexUnavailable(str(error)) from error
-    cache[path] = (identity, fresh)
-    return fresh
+    _forget_searcher()
+    _local.searcher = (identity, opened)
+    return opened
+
+
+_TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
+
+
+def latest_generation(path):
+    """The newest generation committed to the index at `path` (-1 for none): a directory listing,
+    microseconds, where opening the index reads its table of contents."""
+    return max((int(m.group(1)) for m in map(_TOC.match, os.listdir(path)) if m), default=-1)
+
+
+def _open_lazy_files(opened):
+    """Open now the segment files Whoosh opens on first use (stored fields, field lengths, the
+    sort column). A consumer's merge deletes the segments it replaced; files already open stay
+    readable, files not yet opened would be gone."""
+    for reader in opened.reader().leaf_readers():
+        reader = reader[0]
+        if reader.doc_count_all() == 0:
+            continue
+        reader.stored_fields(0)
+        for field in ("title", "body", "cjk"):
+            reader.doc_field_length(0, field)
+        if reader.has_column("created"):
+            reader.column_reader("created")
+
+
+def _forget_searcher():
+    kept = getattr(_local, "searcher", None)
+    _local.searcher = None
+    if kept is not None:
+        try:
+            kept[1].close()
+        except Exception:  # its files may be gone already
+            log.debug("closing an old searcher failed", exc_info=True)
 
 
 def reset_index():

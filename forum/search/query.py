@@ -18,8 +18,8 @@ from whoosh.searching import ResultsPage
 
 from forum.communities.models import CommunityRole
 from forum.extensions import db
-from forum.permissions import is_admin, is_member
-from forum.search import index, queue
+from forum.permissions import is_admin, is_member, visible_to
+from forum.search import index
 from forum.search.index import CJK_RUN, TYPES, bigrams
 
 __all__ = ["SORTS", "TYPES", "Results", "search", "similar_solutions"]
@@ -71,23 +71,87 @@ def search(viewer, raw, community=None, kind=None, status=None, sort="relevance"
     page = max(1, min(int(page or 1), 500))
     if not text:
         return Results(text, [], 0, page, 0)
-    if queue.has_pending():
-        queue.drain(limit=2000)
-    try:
-        searcher = index.searcher()  # kept open per thread: opening the files costs more than a query
-    except index.IndexUnavailable:
-        log.warning("search index unavailable; answering from the database")
-        return _database_search(viewer, text, community, kind, status, page)
+    for fresh in (False, True):
+        try:
+            return _index_search(index.searcher(fresh=fresh), viewer, text, community, kind, status, sort, page)
+        except index.IndexUnavailable:
+            break
+        except Exception:
+            # A consumer merged segments away between this searcher's opening and its reading:
+            # once more on a searcher opened now.
+            log.warning("search failed on the current searcher; retrying on a new one", exc_info=True)
+    log.warning("search index unavailable; answering from the database")
+    return _database_search(viewer, text, community, kind, status, page)
+
+
+def _index_search(searcher, viewer, text, community, kind, status, sort, page):
     query = _build_query(searcher, text)
     if query is NullQuery:
         return Results(text, [], 0, page, 0)
-    allow, mask = _restrictions(searcher, viewer, community, kind, status)
+    staff_of = _staff_communities(viewer)
+    allow, mask = _restrictions(searcher, viewer, community, kind, status, staff_of)
     hits = _page(searcher, query, page, allow, mask, sort)
+    shown = _still_visible(viewer, list(hits), staff_of)
     # Snippets mark the query's words (jieba's for Chinese), whichever field the search matched on.
     marked = {token.text for token in _analyze(searcher, text)}
     finder = _marks_finder(marked)
-    results = [_result(hit, marked, finder) for hit in hits]
+    results = [_result(hit, marked, finder) for hit in shown]
     return Results(text, results, hits.total, page, hits.pagecount)
+
+
+def _staff_communities(viewer):
+    if not is_member(viewer) or is_admin(viewer):
+        return set()
+    stmt = db.select(CommunityRole.community_id).filter_by(user_id=viewer.id, role="staff")
+    return set(db.session.execute(stmt).scalars())
+
+
+def _still_visible(viewer, hits, staff_of):
+    """The hits the database still shows the viewer. The index follows the database a moment
+    later (the consumer indexes after the commit), so a result hidden or deleted since is dropped
+    here rather than shown: hidden content never reaches a reader who may not see it."""
+    if not hits or is_admin(viewer):
+        return hits
+    from forum.challenges.models import Challenge
+    from forum.solutions.models import Comment, Solution
+
+    wanted = {Challenge: set(), Solution: set(), Comment: set()}
+    for hit in hits:
+        if int(hit["community"]) in staff_of:
+            continue
+        wanted[Challenge].add(hit["obj_id"] if hit["type"] == "challenge" else hit["challenge"])
+        if hit["type"] == "solution":
+            wanted[Solution].add(hit["obj_id"])
+        elif hit["solution"]:
+            wanted[Solution].add(hit["solution"])
+        if hit["type"] == "comment":
+            wanted[Comment].add(hit["obj_id"])
+    # One round trip: a UNION of the few rows of each kind, each filtered by what the viewer may see.
+    selects = []
+    for model, ids in wanted.items():
+        if ids:
+            stmt = db.select(db.literal(model.__name__).label("kind"), model.id).where(
+                model.id.in_(ids), visible_to(model, viewer)
+            )
+            selects.append(stmt.where(Comment.deleted.is_(False)) if model is Comment else stmt)
+    seen = {model: set() for model in wanted}
+    names = {model.__name__: model for model in wanted}
+    if selects:
+        for kind, row_id in db.session.execute(db.union_all(*selects)):
+            seen[names[kind]].add(row_id)
+
+    def shown(hit):
+        if int(hit["community"]) in staff_of:
+            return True
+        challenge = hit["obj_id"] if hit["type"] == "challenge" else hit["challenge"]
+        solution = hit["obj_id"] if hit["type"] == "solution" else hit["solution"]
+        return (
+            challenge in seen[Challenge]
+            and (not solution or solution in seen[Solution])
+            and (hit["type"] != "comment" or hit["obj_id"] in seen[Comment])
+        )
+
+    return [hit for hit in hits if shown(hit)]
 
 
 def _page(searcher, query, page, allow, mask, sort):
@@ -133,7 +197,7 @@ def _analyze(ix, text):
     return list(ix.schema["body"].analyzer(text))
 
 
-def _restrictions(searcher, viewer, community, kind, status):
+def _restrictions(searcher, viewer, community, kind, status, staff_of):
     """(allow, mask): the document numbers a search keeps to (None: all) and those it leaves out.
 
     Visibility is applied inside the search as a mask of the few documents the viewer may not
@@ -149,10 +213,10 @@ def _restrictions(searcher, viewer, community, kind, status):
     if status:
         parts.append(Term("status", status))
     allow = _cached_docs(searcher, And(parts)) if parts else None
-    return allow, _unseen(searcher, viewer)
+    return allow, _unseen(searcher, viewer, staff_of)
 
 
-def _unseen(searcher, viewer):
+def _unseen(searcher, viewer, staff_of):
     """The documents the viewer may not see (None for admins): few, so built per query."""
     if is_admin(viewer):
         return None
@@ -160,10 +224,7 @@ def _unseen(searcher, viewer):
     exempt = []
     if is_member(viewer):
         exempt.append(Term("author", str(viewer.id)))
-        staff_of = db.session.execute(
-            db.select(CommunityRole.community_id).filter_by(user_id=viewer.id, role="staff")
-        ).scalars()
-        exempt += [Term("community", str(c)) for c in staff_of]
+        exempt += [Term("community", str(c)) for c in sorted(staff_of)]
     hidden = set(searcher.docs_for_query(unseen))
     if hidden and exempt:
         # The few hidden documents are checked against the exemptions one by one. (Whoosh's AndNot
@@ -281,7 +342,6 @@ def _database_search(viewer, text, community, kind, status, page):
     """Titles and bodies of challenges and solutions, by substring, newest first: slower and
     plainer than the index, but an answer while the index is rebuilt."""
     from forum.challenges.models import Challenge
-    from forum.permissions import visible_to
     from forum.solutions.models import Solution
 
     pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
@@ -321,5 +381,6 @@ def similar_solutions(viewer, challenge, text, limit=5):
         return []
     wanted = Or([Term(field, term) for term in terms for field in SEARCHABLE])
     in_challenge = And([Term("type", "solution"), Term("challenge", challenge.id)])
-    hits = searcher.search(wanted, filter=in_challenge, mask=_unseen(searcher, viewer), limit=limit)
-    return [{"id": hit["obj_id"], "title": hit["title"]} for hit in hits]
+    staff_of = _staff_communities(viewer)
+    hits = searcher.search(wanted, filter=in_challenge, mask=_unseen(searcher, viewer, staff_of), limit=limit)
+    return [{"id": hit["obj_id"], "title": hit["title"]} for hit in _still_visible(viewer, list(hits), staff_of)]

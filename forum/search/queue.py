@@ -1,22 +1,25 @@
 """Keeping the index in step with the database.
 
-Every flush that changes indexed content adds a row to the search queue in the same transaction.
-After the commit, whichever process gets Whoosh's writer lock drains the queue: it rewrites each
-queued document from the database, commits the index, and only then deletes the rows it handled.
-A process that finds the lock taken leaves its rows to the holder, which drains until the queue is
-empty. A failure to index is logged and retried on the next drain; it never fails a post.
+Every flush that changes indexed content adds a row to the search queue in the same transaction:
+the queue is the outbox. After the commit a job asks the consumer to drain it: the consumer that
+gets Whoosh's writer lock rewrites each queued document from the database, commits the index, and
+only then deletes the rows it handled, so a consumer killed half-way leaves its rows to the next
+drain (rewriting a document twice replaces it: nothing is indexed twice). A consumer that finds
+the lock taken retries shortly, in case the holder has just finished; the sweep drains every
+minute whatever was left. A failure to index never fails a post, and no request drains.
 """
 
 import logging
 
-from flask import current_app, g, has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 from whoosh.index import LockError
 
+from forum import jobs
 from forum.extensions import db
 from forum.search import index
 from forum.search.models import SearchQueue
+from forum.transaction import unit_of_work
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -32,7 +35,6 @@ WATCHED = {
 SESSION_EVENTS = (
     ("before_flush", "_collect_changes"),
     ("after_flush", "_write_rows"),
-    ("after_commit", "_note_commit"),
     ("after_rollback", "_forget"),
 )
 
@@ -42,7 +44,6 @@ def init_app(app):
     for name, handler in SESSION_EVENTS:
         if not event.contains(Session, name, globals()[handler]):
             event.listen(Session, name, globals()[handler])
-    app.after_request(_drain_after_response)
 
 
 def _collect_changes(session, _flush_context, _instances):
@@ -65,12 +66,11 @@ def _write_rows(session, _flush_context):
     keys = sorted({f"{kind}:{obj.id}" for kind, obj in pending if obj.id is not None})
     if keys:
         session.execute(db.insert(SearchQueue), [{"key": key} for key in keys])
-        session.info["search_written"] = True
+        jobs.after_commit("search.index")
 
 
 def _forget(session):
     session.info.pop("search_pending", None)
-    session.info.pop("search_written", None)
 
 
 def _changed(obj, attributes):
@@ -96,22 +96,16 @@ def _children(kind, obj):
     return children
 
 
-def _note_commit(session):
-    if session.info.pop("search_written", False) and has_app_context():
-        g.search_dirty = True
+@jobs.job("search.index", retries=10, retry_delay=1)
+def index_changes():
+    """Drain the queue into the index (the job enqueued after each commit that queued changes)."""
+    if drain() is None:
+        raise jobs.RetryLater("another consumer is indexing")
 
 
-def _drain_after_response(response):
-    """Index the request's changes once the response is on its way: the user does not wait."""
-    if g.pop("search_dirty", False):
-        app = current_app._get_current_object()
-
-        def drain_later():
-            with app.app_context():
-                drain()
-
-        response.call_on_close(drain_later)
-    return response
+@jobs.job("search.sweep", sweep=True)
+def sweep():
+    drain()
 
 
 def has_pending():
@@ -120,7 +114,10 @@ def has_pending():
 
 def drain(limit=None):
     """Apply queued changes to the index until the queue is empty (or `limit` rows are done).
-    Returns the number of rows applied; 0 when another process holds the writer."""
+    Returns the number of rows applied, or None when another process holds the writer.
+
+    The rows and the documents are read outside the write lock and the handled rows deleted in a
+    short unit of work of their own, so the forum's writers never wait for the index."""
     done = 0
     try:
         ix = index.open_index(create=False)
@@ -129,18 +126,21 @@ def drain(limit=None):
         # the database until it is drained.
         log.warning("search index missing or damaged; rebuilding it")
         ix = index.reset_index()
-        enqueue_everything()
+        with unit_of_work():
+            enqueue_everything()
     while limit is None or done < limit:
-        rows = db.session.execute(db.select(SearchQueue).order_by(SearchQueue.id).limit(BATCH)).scalars().all()
+        rows = db.session.execute(
+            db.select(SearchQueue.id, SearchQueue.key).order_by(SearchQueue.id).limit(BATCH)
+        ).all()
         if not rows:
             break
         try:
             writer = ix.writer(timeout=0, **index.WRITER_OPTIONS)
         except LockError:
             db.session.rollback()
-            return done
+            return None if done == 0 else done
         try:
-            for key in sorted({row.key for row in rows}):
+            for key in sorted({key for _id, key in rows}):
                 _apply(writer, key)
             writer.commit()
         except Exception:
@@ -148,12 +148,13 @@ def drain(limit=None):
             db.session.rollback()
             log.exception("indexing failed; the queue keeps the changes for the next try")
             return done
+        db.session.rollback()  # the reads end here
         # Exactly the rows applied: on PostgreSQL a lower id can commit after a higher one, and
         # deleting "up to the highest" would drop a change nobody indexed.
-        db.session.execute(db.delete(SearchQueue).where(SearchQueue.id.in_([row.id for row in rows])))
-        db.session.commit()
+        with unit_of_work():
+            db.session.execute(db.delete(SearchQueue).where(SearchQueue.id.in_([row_id for row_id, _key in rows])))
         done += len(rows)
-    db.session.commit()
+    db.session.rollback()
     return done
 
 
@@ -190,4 +191,3 @@ def enqueue_everything():
     ):
         ids = db.select(db.literal(f"{kind}:") + db.cast(model.id, db.String))
         db.session.execute(db.insert(SearchQueue).from_select(["key"], ids))
-    db.session.commit()

@@ -8,12 +8,12 @@ from sqlalchemy.orm import Session, joinedload
 from whoosh import index as whoosh_index
 
 from forum.challenges.models import Challenge
-from forum.database import reading
 from forum.extensions import db
 from forum.review.models import Prototype, PrototypeUpdate
 from forum.search import index
 from forum.search.models import SearchQueue
 from forum.solutions.models import Comment, Solution
+from forum.transaction import unit_of_work
 
 CHUNK = 2000
 
@@ -28,7 +28,7 @@ def rebuild_index():
     # Changes queued before we start are covered by the rebuild; later ones stay queued for the
     # drain after the swap. Remember the ids themselves: ids can commit out of order.
     covered = db.session.execute(db.select(SearchQueue.id)).scalars().all()
-    db.session.commit()
+    db.session.rollback()  # the read ends: the rebuild must not hold a transaction open
     # One writer process per core: analysing Chinese text is the slow part.
     writer = ix.writer(limitmb=256, procs=os.cpu_count() or 1, multisegment=True, **index.WRITER_OPTIONS)
     count = 0
@@ -41,8 +41,9 @@ def rebuild_index():
             db.select(PrototypeUpdate).options(joinedload(PrototypeUpdate.prototype).joinedload(Prototype.solution)),
         ),
     )
-    # A session of its own, emptied after each chunk, so memory stays flat on a large forum.
-    with reading(), Session(db.engine) as session:
+    # A session of its own, emptied after each chunk, so memory stays flat on a large forum; it
+    # only reads, so on SQLite it never holds the write lock.
+    with Session(db.engine) as session:
         for kind, stmt in sources:
             model = stmt.column_descriptions[0]["entity"]
             last = 0
@@ -65,7 +66,7 @@ def rebuild_index():
         os.rename(target, old)
     os.rename(building, target)
     shutil.rmtree(old, ignore_errors=True)
-    for start in range(0, len(covered), 5000):
-        db.session.execute(db.delete(SearchQueue).where(SearchQueue.id.in_(covered[start : start + 5000])))
-    db.session.commit()
+    with unit_of_work():
+        for start in range(0, len(covered), 5000):
+            db.session.execute(db.delete(SearchQueue).where(SearchQueue.id.in_(covered[start : start + 5000])))
     return count

@@ -13,6 +13,7 @@ from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, services
 from forum.solutions.forms import CommentEditForm, CommentForm
 from forum.solutions.views import bp
+from forum.transaction import writes
 from forum.views import clear_draft
 
 
@@ -20,6 +21,7 @@ from forum.views import clear_draft
 @keeps_input_on_csrf_failure
 @login_required
 @limit_writes("RATELIMIT_POST")
+@writes
 def comment_on_challenge(challenge_id):
     challenge = get_challenge_for(current_user, challenge_id)
     return _post(challenge, None, url_for("challenges.detail", challenge_id=challenge.id))
@@ -29,6 +31,7 @@ def comment_on_challenge(challenge_id):
 @keeps_input_on_csrf_failure
 @login_required
 @limit_writes("RATELIMIT_POST")
+@writes
 def comment_on_solution(solution_id):
     solution = services.get_solution_for(current_user, solution_id)
     return _post(solution.challenge, solution, url_for("solutions.detail", solution_id=solution.id))
@@ -37,6 +40,7 @@ def comment_on_solution(solution_id):
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @login_required
+@writes
 def edit_comment(comment_id):
     comment = comments.get_comment_for(current_user, comment_id)
     require(can_edit_comment(current_user, comment), _("This comment can no longer be edited."))
@@ -54,6 +58,7 @@ def edit_comment(comment_id):
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
 @login_required
+@writes
 def delete_comment(comment_id):
     comment = comments.get_comment_for(current_user, comment_id)
     require(can_delete_comment(current_user, comment))

@@ -115,14 +115,12 @@ def add_comment(actor, challenge, body, solution=None, parent=None):
     target = solution if solution is not None else challenge
     follows.add_follow(actor, target)
     if comment.visibility != "public":
-        db.session.commit()
         return comment
     replied_to = {parent.author_id} if parent is not None else set()
     if replied_to:
         notify(replied_to, "reply", actor=actor, challenge=challenge, solution=solution, comment=comment)
     others = (follows.follower_ids(target) | {target.author_id}) - replied_to
     notify(others, "comment", actor=actor, challenge=challenge, solution=solution, comment=comment)
-    db.session.commit()
     return comment
 
 
@@ -142,7 +140,6 @@ def edit_comment(actor, comment, body):
         )
     comment.body_html = text.render(comment.body)
     comment.edited = utcnow()
-    db.session.commit()
 
 
 def delete_comment(actor, comment):
@@ -155,7 +152,6 @@ def delete_comment(actor, comment):
     _count(comment.challenge, solution, -1)
     if solution is not None:
         points.resync(solution)
-    db.session.commit()
 
 
 def _checked(body):

@@ -42,7 +42,6 @@ def set_following(user, obj, following):
         add_follow(user, obj)
     else:
         remove_follow(user, obj)
-    db.session.commit()
 
 
 def follower_ids(*objs):

@@ -54,7 +54,6 @@ def merge(actor, source, target, note=""):
     record_status(actor, source, "merged", note, tell=False)
     points.resync(target)
     notify(stake, "merge", actor=actor, challenge=target.challenge, solution=target, detail=str(source.id))
-    db.session.commit()
     return record
 
 
@@ -85,7 +84,6 @@ def undo(actor, record):
     record_status(actor, source, record.source_status, _l("The merge was undone."))
     points.resync(target)
     record_action(actor, "solution.unmerge", source, community=source.challenge.community, after={"target": target.id})
-    db.session.commit()
 
 
 def merged_into(solution):

@@ -107,7 +107,6 @@ def submit_solution(actor, challenge, title, body, tags="", image_ids=()):
     follows.add_follow(actor, solution)
     if solution.visibility == "public":
         notify(follows.follower_ids(challenge), "solution", actor=actor, challenge=challenge, solution=solution)
-    db.session.commit()
     return solution
 
 
@@ -124,7 +123,6 @@ def edit_solution(actor, solution, title, body, tags="", image_ids=()):
         )
     db.session.add(revision)
     media.attach_images(actor, solution, _image_ids(image_ids))
-    db.session.commit()
     return solution
 
 
@@ -159,7 +157,9 @@ def _apply(solution, title, body, tags):
     solution.title = title
     solution.body = body
     solution.body_html = text.render(body)
-    solution.tags = _tags(names)
+    # In the order the relationship loads them (by name), so what a door returns before its
+    # commit reads the same as the row read back later.
+    solution.tags = sorted(_tags(names), key=lambda tag: tag.name)
 
 
 def _tags(names):

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.challenges.services import get_challenge_for
-from forum.database import reads_first
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
@@ -27,6 +26,7 @@ from forum.search.query import similar_solutions
 from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, merges, services, votes
 from forum.solutions.forms import CommentForm, SolutionForm
+from forum.transaction import writes
 from forum.views import back, clear_draft, id_arg, refused
 
 bp = Blueprint("solutions", __name__)
@@ -36,6 +36,7 @@ bp = Blueprint("solutions", __name__)
 @keeps_input_on_csrf_failure
 @login_required
 @limit_writes("RATELIMIT_POST")
+@writes
 def new(challenge_id):
     challenge = get_challenge_for(current_user, challenge_id)
     form = SolutionForm()
@@ -58,6 +59,7 @@ def new(challenge_id):
 @bp.route("/solutions/<int:solution_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @login_required
+@writes
 def edit(solution_id):
     solution = services.get_solution_for(current_user, solution_id)
     require(can_edit_solution(current_user, solution))
@@ -111,7 +113,7 @@ def history(solution_id):
 @bp.route("/solutions/<int:solution_id>/vote", methods=["POST"])
 @login_required
 @limit_writes("RATELIMIT_VOTE")
-@reads_first
+@writes
 def vote(solution_id):
     solution = services.get_solution_for(current_user, solution_id, with_challenge=True)
     # The form says what the button showed, so a double click or a retry cannot undo the vote.
@@ -136,6 +138,7 @@ def vote(solution_id):
 @bp.route("/solutions/<int:solution_id>/follow", methods=["POST"])
 @login_required
 @limit_writes("RATELIMIT_ACTION")
+@writes
 def follow(solution_id):
     solution = services.get_solution_for(current_user, solution_id)
     follows.set_following(current_user, solution, request.form.get("action") != "unfollow")

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from forum.accounts.models import User
 from forum.clock import utcnow
-from forum.database import increment, insert_new, is_sqlite, lock_for_writing, store
+from forum.database import increment, insert_new, is_sqlite, store
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.notifications.services import notify
@@ -23,7 +23,6 @@ def cast_vote(actor, solution):
     """
     _refuse_unless_allowed(actor, solution)
     challenge = solution.challenge
-    lock_for_writing()
     _lock_voter(actor)
     budget = challenge.vote_budget
     if budget and not has_voted(actor, solution) and budget_used(actor, challenge) >= budget:
@@ -33,26 +32,22 @@ def cast_vote(actor, solution):
         )
     now = utcnow()
     if not insert_new(Vote, solution_id=solution.id, challenge_id=challenge.id, user_id=actor.id, created=now):
-        db.session.commit()  # voted already
-        return False
+        return False  # voted already
     votes = _change_counts(solution, challenge, +1)
     points.add_vote(solution, now.date())
     follows.add_follow(actor, solution)
     _check_review_threshold(actor, solution, challenge, votes)
-    db.session.commit()
     return True
 
 
 def withdraw_vote(actor, solution):
     """Take a vote back while voting is open. Returns whether a vote was removed."""
     _refuse_unless_allowed(actor, solution)
-    lock_for_writing()
     _lock_voter(actor)
     deleted = db.session.execute(db.delete(Vote).filter_by(solution_id=solution.id, user_id=actor.id)).rowcount
     if deleted:
         _change_counts(solution, solution.challenge, -deleted)
         points.resync(solution)
-    db.session.commit()
     return bool(deleted)
 
 
@@ -96,7 +91,7 @@ def _refuse_unless_allowed(actor, solution):
 def _lock_voter(actor):
     """Serialise one fan's votes so the budget check and the insert see each other.
 
-    PostgreSQL locks the fan's row until commit; on SQLite lock_for_writing() has taken the
+    PostgreSQL locks the fan's row until commit; on SQLite the door's unit of work holds the
     database's write lock already.
     """
     if not is_sqlite():
