@@ -40,10 +40,24 @@ BABEL_DEFAULT_LOCALE = "en"
 BABEL_DEFAULT_TIMEZONE = "UTC"
 LANGUAGE_COOKIE = "lang"
 
+# A Redis every node shares (e.g. redis://10.0.0.5:6379/0). When set, rate limits and the job queue
+# live there, so several nodes serve one forum; unset, they live in files of the instance folder.
+REDIS_URL = None
+
 RATELIMIT_ENABLED = True
-RATELIMIT_STORAGE_URI = "memory://"
+# Counters every worker shares. None: REDIS_URL when set, else instance/ratelimits.sqlite
+# (forum/ratelimit_storage.py), filled in by forum/settings.py. Any `limits` storage URI overrides it;
+# memory:// counts in each worker alone, so four workers allow four times the limit.
+RATELIMIT_STORAGE_URI = None
+# When the storage fails, each worker counts in memory until it answers again (a weaker limit, not
+# none), and what that does not cover (counting a failed login after the page) is logged, not a 500.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+RATELIMIT_SWALLOW_ERRORS = True
 RATELIMIT_HEADERS_ENABLED = True
+# Failed logins (the login form and POST /api/v1/tokens together): per address, and per account typed,
+# whatever address the attempts come from. Successful logins do not count.
 RATELIMIT_LOGIN = "10 per minute;100 per day"
+RATELIMIT_LOGIN_ACCOUNT = "10 per minute;100 per day"
 RATELIMIT_REGISTER = "5 per hour"
 # Per account (per address for visitors): posting challenges, solutions and comments; voting.
 RATELIMIT_POST = "10 per minute;200 per day"

@@ -19,6 +19,12 @@ def init_app(app):
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     root.setLevel(level)
+    # Flask-Limiter's own warnings (its storage failed, it counts per worker meanwhile) go out with ours.
+    limiter_log = logging.getLogger("flask-limiter")
+    limiter_log.setLevel(logging.WARNING)
+    for handler in root.handlers:
+        if handler not in limiter_log.handlers:
+            limiter_log.addHandler(handler)
     if app.config["LOG_REQUESTS"]:
         app.before_request(_start_timer)
         app.after_request(_log_request)

@@ -4,6 +4,8 @@ import os
 import secrets
 import time
 
+from forum import ratelimit_storage
+
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
 
 
@@ -20,6 +22,12 @@ def load(app, overrides=None):
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "cocreate.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        # Counters all workers share: in the nodes' Redis, else in a file in the instance folder
+        # (importing ratelimit_storage registered its sqlite:// scheme with `limits`).
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or ratelimit_storage.uri_for(
+            os.path.join(app.instance_path, ratelimit_storage.FILE_NAME)
+        )
     if app.config["HTTPS"]:
         app.config.update(
             SESSION_COOKIE_SECURE=True,

@@ -12,6 +12,7 @@ from forum.errors import RuleBroken
 from forum.extensions import limiter
 from forum.forms import ConfirmForm, attach_error, choices
 from forum.i18n import chosen_language, remember_language
+from forum.limits import limit_failed_logins, typed_in_form
 from forum.points import services as points
 from forum.security import keeps_input_on_csrf_failure, safe_next
 from forum.solutions.services import solutions_by
@@ -47,7 +48,8 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
-@_limit("RATELIMIT_LOGIN")
+# A login that works redirects; the form coming back means it was refused.
+@limit_failed_logins(typed_in_form("login"), failed=lambda response: response.status_code == 200)
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():

@@ -9,7 +9,7 @@ from forum.api.common import responses
 from forum.api.core import json_body, operation
 from forum.api.schemas import BODIES, ref
 from forum.errors import Forbidden, Unauthorized
-from forum.limits import limit_writes
+from forum.limits import limit_failed_logins, typed_in_json
 from forum.permissions import suspension_refusal
 
 
@@ -21,7 +21,8 @@ from forum.permissions import suspension_refusal
     body="TokenRequest",
     responses=responses(201, "The new token", ref("Token")),
 )
-@limit_writes("RATELIMIT_LOGIN")
+# Only a wrong username or password (401) counts; the form's login shares the counters.
+@limit_failed_logins(typed_in_json("username"), failed=lambda response: response.status_code == 401)
 def create_token():
     data = json_body(BODIES["TokenRequest"])
     user = accounts.authenticate(data["username"], data["password"])
