@@ -62,10 +62,16 @@ BLUEPRINTS = (
 
 
 def create_app(overrides=None, instance_path=None):
-    """Build the app: config -> logging -> extensions -> blueprints -> errors -> cli."""
+    """Build the app: config -> logging -> extensions -> blueprints -> errors -> cli.
+
+    The instance folder (config.py, the SQLite files, the index) is `instance_path`, else
+    COCREATE_INSTANCE_PATH, else instance/ in the project; config.py is read from it, so it is
+    chosen before the COCREATE_* settings are.
+    """
+    instance_path = instance_path or os.environ.get("COCREATE_INSTANCE_PATH") or os.path.join(PROJECT_ROOT, "instance")
     app = Flask(
         "forum",
-        instance_path=instance_path or os.path.join(PROJECT_ROOT, "instance"),
+        instance_path=instance_path,
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="../static",
