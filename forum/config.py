@@ -74,14 +74,17 @@ LOG_LEVEL = "INFO"
 # Uploads larger than this are refused before the app reads them (six 8 MB images and the text).
 MAX_CONTENT_LENGTH = 52 * 1024 * 1024
 
-# Visitors' pages (no session, GET, HTML) are kept this many seconds per worker and served again;
-# 0 turns the cache off. Members always get fresh pages.
+# Visitors' pages (no session, GET, HTML) are kept this many seconds and served again until a
+# commit changes what visitors read (forum/pagecache.py); 0 turns the cache off. Members always get
+# fresh pages. Kept per worker (at most PAGE_CACHE_SIZE each), or in Redis when REDIS_URL is set.
 PAGE_CACHE_SECONDS = 10
 PAGE_CACHE_SIZE = 500
-# Rendered cards (a solution's or a challenge's, without the reader's vote button) kept per
-# worker, keyed by the data they show; 0 turns it off. The seconds bound anything the key misses.
+# Rendered cards and comments (without the reader's links) kept per worker, keyed by the data they
+# show; 0 turns it off. The seconds bound anything the key misses.
 FRAGMENT_CACHE_SIZE = 5000
 FRAGMENT_CACHE_SECONDS = 300
+# Prefixes the caches' keys in Redis, so that several forums can share one.
+CACHE_KEY_PREFIX = "cocreate:"
 
 # The search index; derived from the database and rebuilt from it at any time.
 # Defaults to instance/search-index.
