@@ -10,11 +10,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint format translations browser clean
 
+# The web workers and one job consumer, together; Ctrl-C (or either one ending) stops both.
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	$(FLASK) search drain
 	@echo "Cocreate is at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) app:app
 
 test: $(VENV)/.installed-dev browser lint
@@ -23,6 +26,7 @@ test: $(VENV)/.installed-dev browser lint
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

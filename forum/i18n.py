@@ -7,12 +7,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import format_timedelta, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
-from forum.challenges.models import PHASE_LABELS
 from forum.extensions import babel
-from forum.moderation.models import FLAG_REASONS
-from forum.review.forms import CRITERIA_LABELS
-from forum.review.models import RUBRIC_WEIGHTS
-from forum.solutions.models import STATUS_LABELS
 
 
 def init_app(app):
@@ -112,11 +107,6 @@ def _language_context():
         "languages": supported(),
         "language_short_names": current_app.config["LANGUAGE_SHORT_NAMES"],
         "html_lang": html_lang,
-        "phase_labels": PHASE_LABELS,
-        "status_labels": STATUS_LABELS,
-        "flag_reasons": FLAG_REASONS,
-        "criteria_labels": CRITERIA_LABELS,
-        "rubric_weights": RUBRIC_WEIGHTS,
         "current_locale": lambda: str(get_locale()),
     }
 

@@ -1,10 +1,11 @@
 """Every model, imported in one place so the metadata is whole for migrations and tests."""
 
 from forum.accounts.models import User
+from forum.audit import AuditEntry
 from forum.challenges.models import Challenge
 from forum.communities.models import Community, CommunityRole
 from forum.media.models import Image
-from forum.moderation.models import AuditEntry, Flag
+from forum.moderation.models import Flag
 from forum.notifications.models import Notification, NotificationOutbox
 from forum.points.models import PointAward
 from forum.review.models import (

@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from forum.challenges.models import SUBMISSION_PHASES, VOTING_PHASES
 from forum.clock import utcnow
 from forum.errors import Forbidden
+from forum.phases import SUBMISSION_PHASES, VOTING_PHASES
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 

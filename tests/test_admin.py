@@ -3,9 +3,9 @@
 import pytest
 
 from forum.accounts.models import User
+from forum.audit import AuditEntry
 from forum.communities.models import Community
 from forum.extensions import db
-from forum.moderation.models import AuditEntry
 from tests import factories
 
 

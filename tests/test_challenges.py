@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import pytest
 
+from forum.audit import AuditEntry
 from forum.challenges import services
 from forum.challenges.models import Challenge
 from forum.clock import utcnow
 from forum.errors import Forbidden, RuleBroken
 from forum.extensions import db
-from forum.moderation.models import AuditEntry
 from tests import factories
 
 

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 
+from forum.audit import AuditEntry
 from forum.clock import utcnow
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.moderation import services
-from forum.moderation.models import AuditEntry, Flag
+from forum.moderation.models import Flag
 from forum.notifications.models import Notification
 from forum.solutions import comments
 from forum.solutions.models import Solution

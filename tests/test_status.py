@@ -2,9 +2,9 @@
 
 import pytest
 
+from forum.audit import AuditEntry
 from forum.errors import Forbidden, RuleBroken
 from forum.extensions import db
-from forum.moderation.models import AuditEntry
 from forum.notifications.models import Notification
 from forum.review import status
 from forum.review.models import StatusChange

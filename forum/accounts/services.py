@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.accounts.models import SITE_ROLES, User, new_session_token
+from forum.audit import record_action
 from forum.database import get_or_raise
 from forum.errors import RuleBroken
 from forum.extensions import db
-from forum.moderation.services import record_action
 from forum.permissions import can_administer, require
 
 USERNAME_PATTERN = re.compile(r"^[\w-]{3,30}$")

@@ -3,8 +3,8 @@
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
+from forum.audit import AuditEntry
 from forum.extensions import db
-from forum.moderation.models import AuditEntry
 
 
 def find_users(query=None, before_id=None, limit=50):

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from forum.api import serializers
 from forum.api.common import CHALLENGE_ID, CURSOR, SLUG, SORT, responses
-from forum.api.core import json_body, operation, page, query
+from forum.api.core import json_body, operation, page, parse_time, query
 from forum.api.schemas import BODIES, list_of, ref
 from forum.challenges import services
 from forum.challenges.services import Campaign
@@ -94,7 +94,7 @@ def _campaign(data, challenge=None):
     def value(name):
         if name in data:
             raw = data[name]
-            return serializers.parse_time(raw, name) if name.endswith("_ends") else raw
+            return parse_time(raw, name) if name.endswith("_ends") else raw
         return getattr(challenge, name) if challenge is not None else None
 
     return Campaign(

@@ -4,6 +4,7 @@ and paged list responses."""
 
 import functools
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import jsonschema
 from flask import Blueprint, request, url_for
@@ -162,12 +163,23 @@ def _convert(raw, param):
             raise InvalidField(_l("This number is too large."), field=param.name)
         return value
     if kind == "string" and param.schema.get("format") == "date-time":
-        from forum.api.serializers import parse_time
-
         return parse_time(raw, param.name)
     if "\x00" in raw:
         raise InvalidField(_l("This value contains a character that is not allowed."), field=param.name)
     return raw
+
+
+def parse_time(raw, field):
+    """An ISO 8601 time as the naive UTC the database keeps. Raises InvalidField."""
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except (TypeError, ValueError):
+        raise InvalidField(_l("Use an ISO 8601 time, e.g. 2026-12-01T12:00:00Z."), field=field) from None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
 
 
 def _check(value, schema, name):

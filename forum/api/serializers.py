@@ -1,25 +1,8 @@
 """Objects as the API sends them: explicit fields only (DESIGN.md's names), times in UTC ISO 8601."""
 
-from datetime import UTC, datetime
-
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
-from forum.api.core import InvalidField
 from forum.clock import isoformat as time
-
-
-def parse_time(raw, field):
-    """An ISO 8601 time as the naive UTC the database keeps. Raises InvalidField."""
-    if raw is None:
-        return None
-    try:
-        value = datetime.fromisoformat(raw)
-    except (TypeError, ValueError):
-        raise InvalidField(_l("Use an ISO 8601 time, e.g. 2026-12-01T12:00:00Z."), field=field) from None
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
 
 
 def _name(user):

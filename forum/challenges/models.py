@@ -8,17 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
 from forum.extensions import db
-
-PHASES = ("submission", "voting", "review", "prototyping", "closed")
-PHASE_LABELS = {
-    "submission": _l("Submissions open"),
-    "voting": _l("Voting"),
-    "review": _l("Staff review"),
-    "prototyping": _l("Prototyping"),
-    "closed": _l("Closed"),
-}
-SUBMISSION_PHASES = frozenset({"submission"})
-VOTING_PHASES = frozenset({"submission", "voting"})
+from forum.phases import PHASE_LABELS, PHASES, SUBMISSION_PHASES, VOTING_PHASES  # noqa: F401  (re-exported)
 
 
 class Challenge(db.Model):

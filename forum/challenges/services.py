@@ -6,13 +6,14 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from forum import text
+from forum.audit import record_action
 from forum.challenges.models import PHASES, Challenge
 from forum.clock import utcnow
 from forum.database import get_or_raise
 from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
 from forum.media import services as media
-from forum.moderation.services import initial_visibility, record_action
+from forum.moderation.services import initial_visibility
 from forum.notifications.services import notify
 from forum.paging import keyset_page
 from forum.permissions import (

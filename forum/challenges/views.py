@@ -12,6 +12,7 @@ from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
 from forum.media import services as media
 from forum.permissions import can_edit_challenge, can_run_campaign, require
+from forum.phases import PHASE_LABELS
 from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, votes
 from forum.solutions import services as solutions
@@ -20,6 +21,12 @@ from forum.transaction import writes
 from forum.views import back, clear_draft, refused
 
 bp = Blueprint("challenges", __name__)
+
+
+@bp.record_once
+def _vocabulary(state):
+    # The feature's words for templates everywhere, set once when the blueprint is registered.
+    state.app.jinja_env.globals.update(phase_labels=PHASE_LABELS)
 
 
 @bp.route("/c/<slug>/challenges/new", methods=["GET", "POST"])

@@ -7,11 +7,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from forum import text
+from forum.audit import record_action
 from forum.communities.models import COMMUNITY_ROLES, Community, CommunityRole
 from forum.database import get_or_raise
 from forum.errors import RuleBroken
 from forum.extensions import db
-from forum.moderation.services import record_action
 from forum.permissions import can_administer, can_edit_community, require
 from forum.validation import checked_text
 

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 
 from forum import text
+from forum.api.openapi import document
 from forum.challenges.services import trending_challenges
 from forum.communities.services import list_communities
 from forum.i18n import remember_language
@@ -33,8 +34,6 @@ def healthz():
 @bp.route("/api")
 def api_docs():
     """The API, readable: every operation from the OpenAPI document, grouped by resource."""
-    from forum.api.openapi import document
-
     spec = document()
     groups = {}
     for path, methods in spec["paths"].items():

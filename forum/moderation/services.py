@@ -7,35 +7,19 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from forum.audit import AuditEntry, record_action
 from forum.challenges.models import Challenge
 from forum.clock import utcnow
 from forum.database import get_or_raise
 from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
-from forum.moderation.models import FLAG_REASONS, AuditEntry, Flag
+from forum.moderation.models import FLAG_REASONS, Flag
 from forum.notifications.services import notify
 from forum.permissions import can_moderate, community_of, flag_refusal, is_admin, is_staff, require
 from forum.solutions.models import Comment, Solution
 
 TARGET_TYPES = ("challenge", "solution", "comment")
 DETAIL_MAX = 500
-
-
-def record_action(actor, action, target, *, community=None, before=None, after=None):
-    """Add an audit entry to the current transaction; the caller's commit makes it durable."""
-    if target.id is None:
-        db.session.flush()  # a new object gets its id here, inside the same transaction
-    entry = AuditEntry(
-        actor_id=actor.id if actor is not None else None,
-        action=action,
-        target_type=type(target).__name__.lower(),
-        target_id=target.id,
-        community_id=community.id if community is not None else None,
-        before=before,
-        after=after,
-    )
-    db.session.add(entry)
-    return entry
 
 
 def load_target(target_type, target_id):

@@ -14,12 +14,19 @@ from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
 from forum.moderation import services
 from forum.moderation.forms import FlagForm, SettingsForm, SuspendForm
+from forum.moderation.models import FLAG_REASONS
 from forum.permissions import can_moderate, can_see, community_of, require
 from forum.security import keeps_input_on_csrf_failure
 from forum.transaction import writes
 from forum.views import back, refused
 
 bp = Blueprint("moderation", __name__)
+
+
+@bp.record_once
+def _vocabulary(state):
+    # The feature's words for templates everywhere, set once when the blueprint is registered.
+    state.app.jinja_env.globals.update(flag_reasons=FLAG_REASONS)
 
 
 @bp.app_context_processor

@@ -8,12 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from forum import text
+from forum.audit import record_action
 from forum.clock import utcnow
 from forum.database import get_or_raise, increment
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.media.models import Image
-from forum.moderation.services import record_action
 from forum.notifications.services import notify
 from forum.permissions import can_answer, is_member, is_staff, require, suspension_refusal
 from forum.review.models import Event, EventSignup, Prototype, PrototypeUpdate

@@ -7,9 +7,9 @@ from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
 from forum import text
+from forum.audit import record_action
 from forum.errors import RuleBroken
 from forum.extensions import db
-from forum.moderation.services import record_action
 from forum.permissions import can_read_reviews, is_staff, require, review_refusal
 from forum.review.models import (
     REVIEW_SHARE,

@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from forum import text
+from forum.audit import record_action
 from forum.errors import RuleBroken
 from forum.extensions import db
-from forum.moderation.services import record_action
 from forum.notifications.services import notify
 from forum.permissions import can_answer, require
 from forum.points import services as points

@@ -12,7 +12,7 @@ from forum.forms import attach_error, choices
 from forum.permissions import can_answer, can_read_reviews, is_staff, require
 from forum.review import dashboard as dashboards
 from forum.review import scoring, status
-from forum.review.forms import AssignForm, MergeForm, ReviewForm, StaffNoteForm, StatusForm
+from forum.review.forms import CRITERIA_LABELS, AssignForm, MergeForm, ReviewForm, StaffNoteForm, StatusForm
 from forum.review.models import RUBRIC_WEIGHTS
 from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import merges
@@ -21,6 +21,12 @@ from forum.transaction import writes
 from forum.views import refused
 
 bp = Blueprint("review", __name__)
+
+
+@bp.record_once
+def _vocabulary(state):
+    # The feature's words for templates everywhere, set once when the blueprint is registered.
+    state.app.jinja_env.globals.update(criteria_labels=CRITERIA_LABELS, rubric_weights=RUBRIC_WEIGHTS)
 
 
 @bp.route("/solutions/<int:solution_id>/status", methods=["POST"])

@@ -16,11 +16,13 @@ from whoosh.qparser import MultifieldParser, plugins
 from whoosh.query import And, NullQuery, Or, Term
 from whoosh.searching import ResultsPage
 
+from forum.challenges.models import Challenge
 from forum.communities.models import CommunityRole
 from forum.extensions import db
 from forum.permissions import is_admin, is_member, visible_to
 from forum.search import index
 from forum.search.index import CJK_RUN, TYPES, bigrams
+from forum.solutions.models import Comment, Solution
 
 __all__ = ["SORTS", "TYPES", "Results", "search", "similar_solutions"]
 
@@ -112,8 +114,6 @@ def _still_visible(viewer, hits, staff_of):
     here rather than shown: hidden content never reaches a reader who may not see it."""
     if not hits or is_admin(viewer):
         return hits
-    from forum.challenges.models import Challenge
-    from forum.solutions.models import Comment, Solution
 
     wanted = {Challenge: set(), Solution: set(), Comment: set()}
     for hit in hits:
@@ -341,8 +341,6 @@ def _link(kind, fields):
 def _database_search(viewer, text, community, kind, status, page):
     """Titles and bodies of challenges and solutions, by substring, newest first: slower and
     plainer than the index, but an answer while the index is rebuilt."""
-    from forum.challenges.models import Challenge
-    from forum.solutions.models import Solution
 
     pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
     hits = []

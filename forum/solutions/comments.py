@@ -6,11 +6,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from forum import text
+from forum.audit import record_action
 from forum.clock import utcnow
 from forum.database import get_or_raise, increment
 from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
-from forum.moderation.services import initial_visibility, record_action
+from forum.moderation.services import initial_visibility
 from forum.notifications.services import notify
 from forum.permissions import (
     can_delete_comment,

@@ -3,11 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from forum.audit import record_action
 from forum.clock import utcnow
 from forum.database import get_or_raise
 from forum.errors import RuleBroken
 from forum.extensions import db
-from forum.moderation.services import record_action
 from forum.notifications.services import notify
 from forum.permissions import can_answer, require
 from forum.points import services as points

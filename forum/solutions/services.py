@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum import text
+from forum.audit import record_action
 from forum.challenges.models import Challenge
 from forum.clock import utcnow
 from forum.database import get_or_raise, increment
@@ -14,7 +15,7 @@ from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
 from forum.media import services as media
 from forum.media.services import IMAGES_MAX
-from forum.moderation.services import initial_visibility, record_action
+from forum.moderation.services import initial_visibility
 from forum.notifications.services import notify
 from forum.paging import keyset_page
 from forum.permissions import (
