@@ -60,7 +60,12 @@ def init_app(app):
 
 
 def wants_json():
-    return request.path.startswith("/api/")
+    """The one answer to "does this client want JSON?": the API always, and any request that
+    prefers JSON to HTML (the vote button's fetch), so its errors come back as JSON too."""
+    if request.path.startswith("/api/"):
+        return True
+    accept = request.accept_mimetypes
+    return accept["application/json"] > accept["text/html"]
 
 
 def error_response(status, code, message=None, field=None):

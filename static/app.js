@@ -60,17 +60,25 @@ document.addEventListener("submit", async (event) => {
   event.preventDefault();
   const button = form.querySelector("button");
   button.disabled = true;
+  let response;
   try {
     // Not form.action: the form has an input named "action", which shadows the property.
-    const response = await fetch(form.getAttribute("action"), {
+    response = await fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     });
+  } catch (error) {
+    button.disabled = false;
+    form.submit(); // the request never reached the forum: post the plain form instead
+    return;
+  }
+  try {
+    // Every answer to this fetch is JSON, errors included; the vote is never sent twice.
     const data = await response.json();
     if (!response.ok) {
-      showMessage(data.error?.message || "", "error");
+      showMessage(data.error?.message || button.dataset.failed || "", "error");
       return;
     }
     form.querySelector(".vote-count").textContent = data.votes;
@@ -81,7 +89,7 @@ document.addEventListener("submit", async (event) => {
     const budget = document.querySelector("[data-budget-used]");
     if (budget && data.budget) budget.textContent = data.budget_used;
   } catch (error) {
-    form.submit(); // fall back to the plain form post
+    showMessage(button.dataset.failed || "", "error");
   } finally {
     button.disabled = false;
   }

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.challenges.services import get_challenge_for
-from forum.errors import RuleBroken
+from forum.errors import RuleBroken, wants_json
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
 from forum.media import services as media
@@ -26,10 +26,17 @@ from forum.search.query import similar_solutions
 from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, merges, services, votes
 from forum.solutions.forms import CommentForm, SolutionForm
+from forum.solutions.models import STATUS_LABELS
 from forum.transaction import writes
 from forum.views import back, clear_draft, id_arg, refused
 
 bp = Blueprint("solutions", __name__)
+
+
+@bp.record_once
+def _vocabulary(state):
+    # The feature's words for templates everywhere, set once when the blueprint is registered.
+    state.app.jinja_env.globals.update(status_labels=STATUS_LABELS)
 
 
 @bp.route("/challenges/<int:challenge_id>/solutions/new", methods=["GET", "POST"])
@@ -121,10 +128,10 @@ def vote(solution_id):
     try:
         votes.withdraw_vote(current_user, solution) if withdraw else votes.cast_vote(current_user, solution)
     except RuleBroken as error:
-        if _wants_json():
+        if wants_json():
             return jsonify(error={"code": error.code, "message": str(error.message), "field": "vote"}), 422
         return refused(error, url_for("solutions.detail", solution_id=solution.id))
-    if _wants_json():
+    if wants_json():
         challenge = solution.challenge
         return jsonify(
             voted=not withdraw,
@@ -229,7 +236,3 @@ def _render_form(form, challenge, solution, refusal):
         pending=pending,
         similar=similar,
     )
-
-
-def _wants_json():
-    return request.accept_mimetypes.best == "application/json"
