@@ -1,6 +1,7 @@
 """Flask commands: worker, create-user, create-token, seed-demo, search reindex|drain, points rebuild,
 export solutions, seed-bench. A command that changes the forum is a door: it writes in one unit of work."""
 
+import logging
 import sys
 import time
 
@@ -40,6 +41,7 @@ def worker(threads):
     app = current_app._get_current_object()
     if app.extensions["jobs"].immediate:
         raise click.ClickException("JOBS_IMMEDIATE is set: jobs run where they are enqueued, no consumer needed")
+    logging.getLogger("huey").setLevel(app.config["LOG_LEVEL"])  # a consumer says what it runs
     jobs.consumer(app, threads or app.config["JOBS_WORKERS"]).run()
 
 

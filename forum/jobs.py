@@ -15,9 +15,11 @@ Tests set JOBS_IMMEDIATE: each job then runs in the committing process, right af
 import contextvars
 import logging
 import os
+import threading
 
 from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
+from huey.exceptions import RetryTask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -31,7 +33,7 @@ JOBS = {}
 SWEEPS = []
 
 
-class RetryLater(Exception):
+class RetryLater(RetryTask):
     """Raised by a job that could not do its work yet (another consumer holds a lock): Huey
     runs it again after its retry delay. Immediate mode (tests) lets it go."""
 
@@ -78,9 +80,14 @@ def init_app(app):
     def sweep():
         run_sweeps(app)
 
+    started = threading.Event()
+
     @huey.on_startup()
     def sweep_on_start():
-        run_sweeps(app)
+        # Startup hooks run in each of the consumer's threads; one sweep is enough.
+        if not started.is_set():
+            started.set()
+            run_sweeps(app)
 
     app.extensions["jobs"] = Jobs(huey, tasks)
 

@@ -19,12 +19,14 @@ def init_app(app):
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     root.setLevel(level)
-    # Flask-Limiter's own warnings (its storage failed, it counts per worker meanwhile) go out with ours.
-    limiter_log = logging.getLogger("flask-limiter")
-    limiter_log.setLevel(logging.WARNING)
-    for handler in root.handlers:
-        if handler not in limiter_log.handlers:
-            limiter_log.addHandler(handler)
+    # Flask-Limiter's own warnings (its storage failed, it counts per worker meanwhile) and the job
+    # consumer's (a job failed, or will be retried) go out with ours.
+    for name in ("flask-limiter", "huey"):
+        library_log = logging.getLogger(name)
+        library_log.setLevel(logging.WARNING)
+        for handler in root.handlers:
+            if handler not in library_log.handlers:
+                library_log.addHandler(handler)
     if app.config["LOG_REQUESTS"]:
         app.before_request(_start_timer)
         app.after_request(_log_request)

@@ -8,7 +8,6 @@ def increment_description(database_uri, community_id, times):
     from forum import create_app
     from forum.communities.models import Community
     from forum.extensions import db
-
     from forum.transaction import unit_of_work
 
     app = create_app(

@@ -127,10 +127,9 @@ def test_every_route_has_an_access_rule(app):
 def _sample_content(community, users):
     """A challenge, a solution and a comment by a fan outside the matrix; a notification for the fan."""
     from forum.challenges.services import post_challenge
+    from forum.solutions import follows
     from forum.solutions.comments import add_comment
     from forum.solutions.services import submit_solution
-
-    from forum.solutions import follows
 
     author = factories.user("author")
     with unit_of_work():

@@ -6,12 +6,14 @@ characters is indexed a second time as overlapping character pairs: a query word
 as a phrase of its pairs, which finds any 2+ character substring.
 """
 
+import fcntl
 import html as html_module
 import logging
 import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 
 from flask import current_app
 from jieba.analyse import ChineseAnalyzer
@@ -169,6 +171,20 @@ def _forget_searcher():
             kept[1].close()
         except Exception:  # its files may be gone already
             log.debug("closing an old searcher failed", exc_info=True)
+
+
+@contextmanager
+def exclusive():
+    """Hold a lock beside the index directory (every process on the machine sees it) while the
+    index is replaced."""
+    path = index_dir()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path + ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def reset_index():

@@ -16,9 +16,12 @@ from sqlalchemy.orm import Session
 from whoosh.index import LockError
 
 from forum import jobs
+from forum.challenges.models import Challenge
 from forum.extensions import db
+from forum.review.models import Prototype, PrototypeUpdate
 from forum.search import index
 from forum.search.models import SearchQueue
+from forum.solutions.models import Comment, Solution
 from forum.transaction import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -79,8 +82,6 @@ def _changed(obj, attributes):
 
 
 def _children(kind, obj):
-    from forum.review.models import Prototype, PrototypeUpdate
-    from forum.solutions.models import Comment, Solution
 
     children = []
     if kind == "challenge":
@@ -119,15 +120,7 @@ def drain(limit=None):
     The rows and the documents are read outside the write lock and the handled rows deleted in a
     short unit of work of their own, so the forum's writers never wait for the index."""
     done = 0
-    try:
-        ix = index.open_index(create=False)
-    except index.IndexUnavailable:
-        # Missing or damaged: start afresh and rebuild through the queue; searches answer from
-        # the database until it is drained.
-        log.warning("search index missing or damaged; rebuilding it")
-        ix = index.reset_index()
-        with unit_of_work():
-            enqueue_everything()
+    ix = _open_or_start_index()
     while limit is None or done < limit:
         rows = db.session.execute(
             db.select(SearchQueue.id, SearchQueue.key).order_by(SearchQueue.id).limit(BATCH)
@@ -158,6 +151,25 @@ def drain(limit=None):
     return done
 
 
+def _open_or_start_index():
+    """The index; when it is missing or damaged, a new empty one, rebuilt through the queue
+    (searches answer from the database until it is drained). One process starts it: several
+    consumers notice a missing index at once."""
+    try:
+        return index.open_index(create=False)
+    except index.IndexUnavailable:
+        pass
+    with index.exclusive():
+        try:
+            return index.open_index(create=False)  # another process started it meanwhile
+        except index.IndexUnavailable:
+            log.warning("search index missing or damaged; rebuilding it")
+            ix = index.reset_index()
+            with unit_of_work():
+                enqueue_everything()
+            return ix
+
+
 def _apply(writer, key):
     kind, _, obj_id = key.partition(":")
     obj = _load(kind, int(obj_id))
@@ -169,9 +181,6 @@ def _apply(writer, key):
 
 
 def _load(kind, obj_id):
-    from forum.challenges.models import Challenge
-    from forum.review.models import PrototypeUpdate
-    from forum.solutions.models import Comment, Solution
 
     model = {"challenge": Challenge, "solution": Solution, "comment": Comment, "update": PrototypeUpdate}[kind]
     return db.session.get(model, obj_id)
@@ -179,9 +188,6 @@ def _load(kind, obj_id):
 
 def enqueue_everything():
     """Queue every indexed row (to rebuild a lost index through the normal drain)."""
-    from forum.challenges.models import Challenge
-    from forum.review.models import PrototypeUpdate
-    from forum.solutions.models import Comment, Solution
 
     for kind, model in (
         ("challenge", Challenge),
