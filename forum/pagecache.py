@@ -233,8 +233,9 @@ def _keepable(response):
 
 
 def _visitor_headers(response):
-    # Browsers and proxies may keep a visitor's page as long as the server does; a cookie (logging
-    # in, picking a language) makes it a different page.
-    response.headers["Cache-Control"] = f"public, max-age={current_app.config['PAGE_CACHE_SECONDS']}"
+    # Browsers and proxies may keep a visitor's page but must ask again before showing it: the
+    # server knows at once when a hide or a delete makes it stale, they would not. A cookie
+    # (logging in, picking a language) makes it a different page.
+    response.headers["Cache-Control"] = "public, no-cache"
     response.vary.update(("Cookie", "Accept-Language"))
     return response

@@ -159,6 +159,8 @@ def test_a_draft_survives_leaving_the_page(page, app):
     page.get_by_label("Title").fill("Kept")
     page.get_by_role("button", name="Submit solution").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kept")
-    # Once the server has it, the draft is gone.
+    # Once the server has it, the draft is gone: app.js (deferred, so it runs after the heading is
+    # on the page) forgets it; the load event says it has run.
+    page.wait_for_url(re.compile(r"/solutions/\d+$"), wait_until="load")
     page.goto(f"/challenges/{challenge_id}/solutions/new")
     expect(page.get_by_label("Your solution")).to_have_value("")
