@@ -65,6 +65,14 @@ def unit_of_work():
         _abandoned.reset(abandoned)
 
 
+def checkpoint():
+    """Commit what the open unit has done so far and go on in a new transaction: for work that
+    stands whatever happens next (the images a form keeps even when the rest of it is refused)."""
+    if not _writing.get():
+        raise RuntimeError("checkpoint() outside a unit of work")
+    db.session.commit()
+
+
 def abandon():
     """The door was refused (a rule said no, and the door shows why instead of raising): undo
     whatever its services wrote before refusing, and end its unit without a commit."""

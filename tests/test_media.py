@@ -106,6 +106,17 @@ def test_a_failed_submit_keeps_the_uploaded_images(app, challenge, users, login)
     assert len(solution.images) == 2
 
 
+def test_uploads_are_kept_when_the_service_refuses_the_rest_of_the_form(app, challenge, users, login):
+    fan = login(users["fan"])
+    tags = " ".join(f"tag{n}" for n in range(9))  # one more than allowed: refused by the service
+    response = _submit(fan, challenge, [("a.png", picture())], tags=tags)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Use at most 8 tags." in page and "Images already uploaded" in page
+    kept = page.split('name="image_ids" type="hidden" value="')[1].split('"')[0]
+    assert db.session.get(Image, int(kept)) is not None
+    assert db.session.execute(db.select(Solution)).first() is None
+
+
 def test_nobody_can_attach_someone_elses_upload(app, challenge, users, login):
     fan = login(users["fan"])
     _submit(fan, challenge, [("a.png", picture())], title="")

@@ -17,7 +17,7 @@ from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, votes
 from forum.solutions import services as solutions
 from forum.solutions.forms import CommentForm
-from forum.transaction import writes
+from forum.transaction import checkpoint, writes
 from forum.views import back, clear_draft, refused
 
 bp = Blueprint("challenges", __name__)
@@ -147,4 +147,5 @@ def _uploaded_cover(form):
         stored = media.store_uploads(current_user, [form.cover.data])
     except RuleBroken as error:
         raise RuleBroken(error.message, field="cover") from None
+    checkpoint()  # kept even if the challenge is refused
     return stored[0].id if stored else None

@@ -72,8 +72,9 @@ def save_upload(owner, stream):
 
 
 def store_uploads(owner, files):
-    """Check and store each uploaded file as an unattached image of `owner`, and commit them,
-    so that a form that fails for another reason loses none of its uploads.
+    """Check and store each uploaded file as an unattached image of `owner`. The door commits
+    them at once (transaction.checkpoint), so that a form refused for another reason loses none
+    of its uploads.
 
     Raises RuleBroken (field `images`) for the first file that is not an acceptable image;
     none of the files are kept then.

@@ -17,7 +17,7 @@ from forum.review.forms import EventForm, PromoteForm, UpdateForm
 from forum.review.models import Prototype
 from forum.review.views import bp
 from forum.solutions import services as solutions
-from forum.transaction import writes
+from forum.transaction import checkpoint, writes
 from forum.views import back, clear_draft, refused
 
 
@@ -47,6 +47,7 @@ def post_update(solution_id):
     if form.validate_on_submit():
         try:
             stored = media.store_uploads(current_user, form.images.data)
+            checkpoint()  # the photos stay uploaded even if the update is refused
             prototypes.post_update(current_user, prototype, form.body.data, [image.id for image in stored])
         except RuleBroken as error:
             return refused(error, _solution_url(solution))

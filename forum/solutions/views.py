@@ -27,7 +27,7 @@ from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, merges, services, votes
 from forum.solutions.forms import CommentForm, SolutionForm
 from forum.solutions.models import STATUS_LABELS
-from forum.transaction import writes
+from forum.transaction import checkpoint, writes
 from forum.views import back, clear_draft, id_arg, refused
 
 bp = Blueprint("solutions", __name__)
@@ -218,6 +218,7 @@ def _validate_keeping_uploads(form):
     except RuleBroken as error:
         attach_error(form, error)
         return None
+    checkpoint()  # kept even if the solution is refused below
     ids = form.kept_image_ids() + [image.id for image in stored]
     form.image_ids.data = ",".join(map(str, ids))
     return ids if valid else None
