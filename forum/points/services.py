@@ -17,6 +17,7 @@ from forum.extensions import db
 from forum.points.models import PointAward
 from forum.review.models import StatusChange
 from forum.solutions.models import Comment, Solution, Vote
+from forum.transaction import unit_of_work
 
 POINTS = {"vote": 1, "comment": 1, "shortlisted": 50, "prototyping": 100, "prototyped": 150}
 COMMENTS_COUNTED = 10  # per solution, so a chatty thread cannot farm points
@@ -89,21 +90,24 @@ _ADD_VOTE_POINT = (
     .where(_AWARDS.c.day == db.bindparam("award_day"))
     .values(points=_AWARDS.c.points + POINTS["vote"])
 )
+REBUILD_BATCH = 1000
 _NEW_VOTE_AWARD = db.insert(_AWARDS).values(reason="vote", points=POINTS["vote"])
 
 
 def rebuild_all():
-    """Rewrite every award from the records. Returns the number of solutions done."""
-    db.session.execute(db.delete(PointAward))
-    done = 0
-    for solution in db.session.execute(db.select(Solution).order_by(Solution.id)).scalars():
-        resync(solution)
-        done += 1
-        if done % 1000 == 0:
-            db.session.commit()
-            db.session.expunge_all()
-    db.session.commit()
-    return done
+    """Rewrite every award from the records, a unit of work per 1,000 solutions (a maintenance
+    command: the forum's writers wait for one batch at a time, not for the whole forum).
+    Returns the number of solutions done."""
+    with unit_of_work():
+        db.session.execute(db.delete(PointAward))
+    ids = db.session.execute(db.select(Solution.id).order_by(Solution.id)).scalars().all()
+    db.session.rollback()  # the read ends before the batches write
+    for start in range(0, len(ids), REBUILD_BATCH):
+        with unit_of_work():
+            batch = db.select(Solution).where(Solution.id.in_(ids[start : start + REBUILD_BATCH]))
+            for solution in db.session.execute(batch).scalars():
+                resync(solution)
+    return len(ids)
 
 
 def total(user, community=None):
