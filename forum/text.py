@@ -42,14 +42,40 @@ def _set_rel(attrs, new=False):
     return attrs
 
 
+def _allowed_attribute(tag, name, value):
+    # Pictures come from this site alone: the Content-Security-Policy (img-src 'self') would block
+    # any other, and a reader would see a broken image. Services refuse such Markdown with a
+    # message (external_images); this keeps the rule for HTML from anywhere else.
+    if tag == "img" and name == "src":
+        return is_local_image(value)
+    return name in ALLOWED_ATTRIBUTES.get(tag, ())
+
+
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    attributes=_allowed_attribute,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
     filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)],
 )
+
+
+def is_local_image(src):
+    """A picture this forum serves: a path on this site (an upload), not another site or data."""
+    return src.startswith("/") and not src.startswith("//") and "\\" not in src
+
+
+def external_images(source):
+    """The addresses of Markdown images in `source` that are not this forum's own."""
+    found = []
+    stack = list(_markdown.parse(source or ""))
+    while stack:
+        token = stack.pop()
+        if token.type == "image" and not is_local_image(token.attrGet("src") or ""):
+            found.append(token.attrGet("src") or "")
+        stack.extend(token.children or ())
+    return found
 
 
 def render(source):

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from forum import text
 from forum.errors import RuleBroken
 
 
@@ -16,4 +17,16 @@ def checked_text(value, field, maximum, missing=None, strip=True):
         raise RuleBroken(missing, field=field)
     if len(value) > maximum:
         raise RuleBroken(_l("Use at most %(n)d characters.", n=maximum), field=field)
+    return value
+
+
+def checked_markdown(value, field, maximum, missing=None):
+    """A Markdown field, checked as checked_text does, and refused when it shows pictures from
+    other sites: the forum shows only its own uploads (the page's security policy blocks others)."""
+    value = checked_text(value, field, maximum, missing, strip=False)
+    if text.external_images(value):
+        raise RuleBroken(
+            _l("Pictures from other sites cannot be shown here. Attach the picture with the form instead."),
+            field=field,
+        )
     return value

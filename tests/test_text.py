@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forum import text
 from forum.text import ALLOWED_ATTRIBUTES, ALLOWED_PROTOCOLS, ALLOWED_TAGS, LINK_REL, render, sanitize
 
 SCHEME_SPELLINGS = [
@@ -193,3 +194,26 @@ MARKUP = st.sampled_from(
 @given(st.lists(MARKUP, max_size=60).map("".join))
 def test_any_output_uses_only_the_allow_list(source):
     assert_safe(render(source))
+
+
+def test_only_this_sites_pictures_survive_the_sanitizer():
+    assert 'src="/media/abc.png"' in text.render("![drum](/media/abc.png)")
+    for source in ("![x](https://example.com/a.png)", "![x](//evil.example/a.png)", "![x](data:image/png;base64,AAAA)"):
+        html = text.render(source)
+        assert "src=" not in html, html
+    assert text.external_images("![a](/media/a.png) and ![b](https://example.com/b.png)") == [
+        "https://example.com/b.png"
+    ]
+
+
+def test_a_solution_with_a_picture_from_another_site_is_refused_with_the_reason(app, users, community, login):
+    from tests import factories
+
+    challenge = factories.challenge(users["staff"], community)
+    page = login(users["fan"]).post(
+        f"/challenges/{challenge.id}/solutions/new",
+        data={"title": "Hot-linked", "body": "Look: ![drum](https://example.com/drum.png)"},
+    )
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Pictures from other sites cannot be shown here." in body
+    assert "https://example.com/drum.png" in body  # what the fan typed comes back

@@ -28,7 +28,7 @@ from forum.permissions import (
 from forum.solutions import follows
 from forum.solutions.models import Solution, Vote
 from forum.solutions.ranking import hot_score
-from forum.validation import checked_text
+from forum.validation import checked_markdown, checked_text
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -183,7 +183,7 @@ def _sort_keys(sort):
 
 def _apply_text(challenge, title, body):
     challenge.title = checked_text(title, "title", TITLE_MAX, _l("A title is required."))
-    challenge.body = checked_text(body, "body", BODY_MAX, _l("Describe the problem."), strip=False)
+    challenge.body = checked_markdown(body, "body", BODY_MAX, _l("Describe the problem."))
     challenge.body_html = text.render(challenge.body)
 
 

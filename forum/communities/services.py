@@ -13,7 +13,7 @@ from forum.database import get_or_raise
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.permissions import can_administer, can_edit_community, require
-from forum.validation import checked_text
+from forum.validation import checked_markdown, checked_text
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 NAME_MAX = 80
@@ -107,7 +107,7 @@ def staff_of(community):
 
 def _apply_details(community, name, description):
     community.name = checked_text(name, "name", NAME_MAX, _l("A name is required."))
-    community.description = checked_text(description, "description", DESCRIPTION_MAX, strip=False)
+    community.description = checked_markdown(description, "description", DESCRIPTION_MAX)
     community.description_html = text.render(description)
 
 

@@ -20,7 +20,7 @@ from forum.review.models import Event, EventSignup, Prototype, PrototypeUpdate
 from forum.review.status import record_status
 from forum.solutions import follows
 from forum.solutions.votes import voter_ids
-from forum.validation import checked_text
+from forum.validation import checked_markdown, checked_text
 
 BODY_MAX = 10_000
 TITLE_MAX = 200
@@ -38,7 +38,7 @@ def promote(actor, solution, team, note=""):
         raise RuleBroken(_l("Choose the expert team from this community's staff."), field="team")
     prototype = Prototype(solution_id=solution.id, team=list(team))
     db.session.add(prototype)
-    record_status(actor, solution, "prototyping", checked_text(note, "note", 2000, strip=False))
+    record_status(actor, solution, "prototyping", checked_markdown(note, "note", 2000))
     return prototype
 
 
@@ -67,7 +67,7 @@ def post_update(actor, prototype, body, image_ids=()):
     """Publish a milestone (Markdown with photos) and tell the solution's author, voters and followers."""
     solution = prototype.solution
     require(can_answer(actor, solution))
-    body = checked_text(body, "body", BODY_MAX, _l("Write something first."), strip=False)
+    body = checked_markdown(body, "body", BODY_MAX, _l("Write something first."))
     update = PrototypeUpdate(prototype_id=prototype.id, author_id=actor.id, body=body, body_html=text.render(body))
     db.session.add(update)
     db.session.flush()

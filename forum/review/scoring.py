@@ -21,7 +21,7 @@ from forum.review.models import (
     StaffNote,
 )
 from forum.solutions.models import Solution
-from forum.validation import checked_text
+from forum.validation import checked_markdown
 
 NOTE_MAX = 2000
 
@@ -39,7 +39,7 @@ def score(actor, solution, scores, note=""):
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
             raise RuleBroken(_l("Score from 1 to 5."), field=criterion)
         values[criterion] = value
-    note = checked_text(note, "note", NOTE_MAX, strip=False)
+    note = checked_markdown(note, "note", NOTE_MAX)
     review = db.session.execute(
         db.select(Review).filter_by(solution_id=solution.id, reviewer_id=actor.id)
     ).scalar_one_or_none()
@@ -88,7 +88,7 @@ def reviews_of(viewer, solution):
 
 def add_staff_note(actor, solution, body):
     require(is_staff(actor, solution.challenge.community))
-    body = checked_text(body, "body", NOTE_MAX, _l("Write something first."), strip=False)
+    body = checked_markdown(body, "body", NOTE_MAX, _l("Write something first."))
     db.session.add(StaffNote(solution_id=solution.id, author_id=actor.id, body=body, body_html=text.render(body)))
 
 

@@ -14,7 +14,7 @@ from forum.review.models import StatusChange
 from forum.solutions import follows
 from forum.solutions.models import STATUSES
 from forum.solutions.votes import voter_ids
-from forum.validation import checked_text
+from forum.validation import checked_markdown
 
 NOTE_MAX = 2000
 # Where staff may move a solution from each status; "merged" comes only from a merge.
@@ -38,7 +38,7 @@ def change_status(actor, solution, status, note=""):
     require(can_answer(actor, solution))
     if status not in TRANSITIONS.get(solution.status, ()):
         raise RuleBroken(_l("A solution cannot move from this status to that one."), field="status")
-    note = checked_text(
+    note = checked_markdown(
         note, "note", NOTE_MAX, _l("Tell the author and the voters why.") if status == "declined" else None
     )
     change = record_status(actor, solution, status, note)

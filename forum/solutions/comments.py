@@ -25,7 +25,7 @@ from forum.permissions import (
 from forum.points import services as points
 from forum.solutions import follows
 from forum.solutions.models import Comment, Solution
-from forum.validation import checked_text
+from forum.validation import checked_markdown
 
 BODY_MAX = 5_000
 # Top-level comments a solution page shows at once (each with its replies).
@@ -156,7 +156,7 @@ def delete_comment(actor, comment):
 
 
 def _checked(body):
-    return checked_text(body, "body", BODY_MAX, _l("Write something first."), strip=False)
+    return checked_markdown(body, "body", BODY_MAX, _l("Write something first."))
 
 
 def _count(challenge, solution, delta):

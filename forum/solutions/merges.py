@@ -16,7 +16,7 @@ from forum.solutions import follows
 from forum.solutions.models import Merge, Solution, Vote
 from forum.solutions.ranking import hot_score
 from forum.solutions.votes import voter_ids
-from forum.validation import checked_text
+from forum.validation import checked_markdown
 
 
 def merge(actor, source, target, note=""):
@@ -28,7 +28,7 @@ def merge(actor, source, target, note=""):
         raise RuleBroken(_l("Merge into another solution of the same challenge."), field="target")
     if "merged" in (source.status, target.status):
         raise RuleBroken(_l("One of these solutions is already merged."), field="target")
-    note = checked_text(note, "note", 2000, strip=False)
+    note = checked_markdown(note, "note", 2000)
     _lock(source, target)
     target_voters = voter_ids(target)
     source_votes = db.session.execute(db.select(Vote).filter_by(solution_id=source.id)).scalars().all()

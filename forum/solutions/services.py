@@ -31,7 +31,7 @@ from forum.permissions import (
 from forum.solutions import follows
 from forum.solutions.models import STATUSES, Solution, SolutionRevision, Tag
 from forum.solutions.ranking import hot_score
-from forum.validation import checked_text
+from forum.validation import checked_markdown, checked_text
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -149,7 +149,7 @@ def parse_tags(raw):
 
 def _apply(solution, title, body, tags):
     title = checked_text(title, "title", TITLE_MAX, _l("A title is required."))
-    body = checked_text(body, "body", BODY_MAX, _l("Describe your solution."), strip=False)
+    body = checked_markdown(body, "body", BODY_MAX, _l("Describe your solution."))
     names = parse_tags(tags)
     if len(names) > TAGS_MAX:
         raise RuleBroken(_l("Use at most %(n)d tags.", n=TAGS_MAX), field="tags")
