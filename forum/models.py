@@ -5,7 +5,7 @@ from forum.audit import AuditEntry
 from forum.challenges.models import Challenge
 from forum.communities.models import Community, CommunityRole
 from forum.media.models import Image
-from forum.moderation.models import Flag
+from forum.moderation.models import Flag, Suspension
 from forum.notifications.models import Notification, NotificationOutbox
 from forum.points.models import PointAward
 from forum.review.models import (
@@ -45,6 +45,7 @@ __all__ = [
     "SolutionRevision",
     "StaffNote",
     "StatusChange",
+    "Suspension",
     "Tag",
     "User",
     "Vote",

@@ -46,11 +46,16 @@ def can_edit_community(user, community):
     return is_admin(user)
 
 
-def suspension_refusal(user):
-    """Suspended members can read but not write."""
+def suspension_refusal(user, community=None):
+    """Suspended members can read but not write: everywhere when an admin suspended them, in one
+    community when its staff did (pass the community the write is in)."""
+    now = utcnow()
     until = getattr(user, "suspended_until", None)
-    if until is not None and until > utcnow():
+    if until is not None and until > now:
         return _l("Your account is suspended until %(date)s.", date=until.strftime("%Y-%m-%d %H:%M UTC"))
+    local = user.suspended_in(community.id) if community is not None and is_member(user) else None
+    if local is not None and local > now:
+        return _l("You are suspended in this community until %(date)s.", date=local.strftime("%Y-%m-%d %H:%M UTC"))
     return None
 
 
@@ -79,7 +84,7 @@ def can_moderate(user, community):
 
 
 def can_post_problem(user, community):
-    return is_member(user) and suspension_refusal(user) is None
+    return is_member(user) and suspension_refusal(user, community) is None
 
 
 def can_run_campaign(user, community):
@@ -96,8 +101,8 @@ def can_edit_challenge(user, challenge):
 def submission_refusal(user, challenge):
     if not is_member(user):
         return _l("Log in to submit a solution.")
-    if suspension_refusal(user):
-        return suspension_refusal(user)
+    if suspension_refusal(user, challenge.community):
+        return suspension_refusal(user, challenge.community)
     if challenge.current_phase() not in SUBMISSION_PHASES:
         return _l("This challenge no longer accepts solutions.")
     return None
@@ -110,8 +115,8 @@ def can_submit_solution(user, challenge):
 def vote_refusal(user, solution):
     if not is_member(user):
         return _l("Log in to vote.")
-    if suspension_refusal(user):
-        return suspension_refusal(user)
+    if suspension_refusal(user, solution.challenge.community):
+        return suspension_refusal(user, solution.challenge.community)
     if solution.author_id == user.id:
         return _l("You cannot vote for your own solution.")
     if solution.status == "merged":
@@ -161,8 +166,8 @@ def can_see_history(user, solution):
 def comment_refusal(user, challenge, solution=None):
     if not is_member(user):
         return _l("Log in to comment.")
-    if suspension_refusal(user):
-        return suspension_refusal(user)
+    if suspension_refusal(user, challenge.community):
+        return suspension_refusal(user, challenge.community)
     if challenge.current_phase() == "closed":
         return _l("This challenge is closed.")
     if challenge.locked or (solution is not None and solution.locked):
@@ -177,8 +182,8 @@ def can_comment(user, challenge, solution=None):
 def flag_refusal(user, obj):
     if not is_member(user):
         return _l("Log in to report content.")
-    if suspension_refusal(user):
-        return suspension_refusal(user)
+    if suspension_refusal(user, community_of(obj)):
+        return suspension_refusal(user, community_of(obj))
     if _is_author(user, obj):
         return _l("You cannot report what you wrote.")
     return None
@@ -206,7 +211,7 @@ def _is_author(user, obj):
 
 
 def _is_writing_author(user, obj):
-    return _is_author(user, obj) and suspension_refusal(user) is None
+    return _is_author(user, obj) and suspension_refusal(user, community_of(obj)) is None
 
 
 def require(allowed, message=None):

@@ -107,11 +107,11 @@ def test_suspended_members_read_but_cannot_write(app, solution, challenge, users
     fan = login(users["fan"])
     assert fan.get(f"/solutions/{solution.id}").status_code == 200
     refused = fan.post(f"/solutions/{solution.id}/comments", data={"body": "Let me talk"})
-    assert refused.status_code == 422 and "Your account is suspended until" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "You are suspended in this community until" in refused.get_data(as_text=True)
     vote = fan.post(f"/solutions/{solution.id}/vote", data={"action": "add"}, headers={"Accept": "application/json"})
     assert vote.status_code == 422
     post = fan.post(f"/challenges/{challenge.id}/solutions/new", data={"title": "Mine", "body": "Text kept"})
-    assert "Your account is suspended until" in post.get_data(as_text=True)
+    assert "You are suspended in this community until" in post.get_data(as_text=True)
     assert fan.post(f"/c/{community.slug}/challenges/new", data={"title": "T", "body": "B"}).status_code == 403
     staff.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data={"days": "0"})
     assert fan.post(f"/solutions/{solution.id}/comments", data={"body": "Back"}).status_code == 302
@@ -119,6 +119,29 @@ def test_suspended_members_read_but_cannot_write(app, solution, challenge, users
         db.session.execute(db.select(AuditEntry.action).filter(AuditEntry.action.like("user.%suspend"))).scalars().all()
     )
     assert actions == ["user.suspend", "user.unsuspend"]
+
+
+def test_community_staff_suspend_in_their_community_only_and_admins_everywhere(app, solution, users, login, community):
+    other = factories.community(slug="xiaomi-phones", name="Xiaomi")
+    elsewhere = factories.solution(factories.user("mi_author"), factories.challenge(users["admin"], other))
+    staff = login(users["staff"])
+    assert staff.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data={"days": "7"}).status_code == 302
+    fan = login(users["fan"])
+    here = fan.post(f"/solutions/{solution.id}/comments", data={"body": "Silenced here"})
+    assert here.status_code == 422 and "You are suspended in this community until" in here.get_data(as_text=True)
+    assert fan.post(f"/solutions/{elsewhere.id}/comments", data={"body": "Free there"}).status_code == 302
+    entry = db.session.execute(db.select(AuditEntry).filter_by(action="user.suspend")).scalar_one()
+    assert entry.community_id == community.id
+
+    # Staff cannot reach further than their community; an admin can, and the log says so.
+    data = {"days": "7", "everywhere": "y"}
+    assert staff.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data=data).status_code == 403
+    admin = login(users["admin"])
+    assert admin.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data=data).status_code == 302
+    there = fan.post(f"/solutions/{elsewhere.id}/comments", data={"body": "Now silenced everywhere"})
+    assert there.status_code == 422 and "Your account is suspended until" in there.get_data(as_text=True)
+    site_wide = db.session.execute(db.select(AuditEntry).filter_by(action="user.suspend_everywhere")).scalar_one()
+    assert site_wide.community_id is None
 
 
 def test_staff_cannot_suspend_admins_or_themselves(app, users, community):

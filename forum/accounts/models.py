@@ -41,6 +41,8 @@ class User(UserMixin, db.Model):
     trusted: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     community_roles = relationship("CommunityRole", back_populates="user", cascade="all, delete-orphan")
+    # Suspensions by one community's staff, each for that community alone.
+    suspensions = relationship("Suspension", cascade="all, delete-orphan")
 
     def get_id(self):
         return self.session_token
@@ -52,6 +54,10 @@ class User(UserMixin, db.Model):
     def roles_in(self, community_id):
         """The user's roles in one community; the relationship loads once per request."""
         return {grant.role for grant in self.community_roles if grant.community_id == community_id}
+
+    def suspended_in(self, community_id):
+        """Until when the user may not write in that community (None: not suspended there)."""
+        return next((s.until for s in self.suspensions if s.community_id == community_id), None)
 
     def __repr__(self):
         return f"<User {self.username}>"

@@ -32,4 +32,6 @@ class SettingsForm(FlaskForm):
 
 class SuspendForm(FlaskForm):
     days = SelectField(_l("Suspend the author"), choices=choices(SUSPENSIONS.items()), validators=[DataRequired()])
+    # Admins only: staff suspend in their own community.
+    everywhere = BooleanField(_l("In every community"))
     submit = SubmitField(_l("Apply"))

@@ -40,3 +40,15 @@ class Flag(db.Model):
     resolution: Mapped[str | None] = mapped_column(String(16))
 
     reporter = relationship("User")
+
+
+class Suspension(db.Model):
+    """A member kept from writing in one community until a time, by that community's staff.
+    Admins suspend site-wide instead (User.suspended_until)."""
+
+    __table_args__ = (UniqueConstraint("community_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    until: Mapped[datetime]

@@ -13,9 +13,9 @@ from forum.clock import utcnow
 from forum.database import get_or_raise
 from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
-from forum.moderation.models import FLAG_REASONS, Flag
+from forum.moderation.models import FLAG_REASONS, Flag, Suspension
 from forum.notifications.services import notify
-from forum.permissions import can_moderate, community_of, flag_refusal, is_admin, is_staff, require
+from forum.permissions import can_administer, can_moderate, community_of, flag_refusal, is_admin, is_staff, require
 from forum.solutions.models import Comment, Solution
 
 TARGET_TYPES = ("challenge", "solution", "comment")
@@ -163,23 +163,40 @@ def set_locked(actor, target, locked):
         record_action(actor, "content.lock" if locked else "content.unlock", target, community=_community(target))
 
 
-def suspend(actor, community, user, until):
-    """Keep a member from writing until `until` (None lifts the suspension). Raises Forbidden or RuleBroken."""
-    require(can_moderate(actor, community))
+def suspend(actor, community, user, until, everywhere=False):
+    """Keep a member from writing in `community` until `until` (None lifts the suspension); with
+    `everywhere`, in every community, which only admins may do. Raises Forbidden or RuleBroken."""
+    require(can_administer(actor) if everywhere else can_moderate(actor, community))
     if user.id == actor.id or is_admin(user):
         raise RuleBroken(_l("You cannot suspend this account."), field="user")
     if until is not None and until <= utcnow():
         raise RuleBroken(_l("Choose a time in the future."), field="until")
-    before = user.suspended_until
-    user.suspended_until = until
+    if everywhere:
+        before, user.suspended_until = user.suspended_until, until
+    else:
+        before = _set_community_suspension(community, user, until)
     record_action(
         actor,
-        "user.suspend" if until else "user.unsuspend",
+        ("user.suspend" if until else "user.unsuspend") + ("_everywhere" if everywhere else ""),
         user,
-        community=community,
+        community=None if everywhere else community,
         before={"until": before.isoformat() if before else None},
         after={"until": until.isoformat() if until else None},
     )
+
+
+def _set_community_suspension(community, user, until):
+    """Returns when the suspension in the community ended before."""
+    row = db.session.execute(db.select(Suspension).filter_by(community_id=community.id, user_id=user.id)).scalar()
+    before = row.until if row is not None else None
+    if until is None:
+        if row is not None:
+            user.suspensions.remove(row)
+    elif row is None:
+        user.suspensions.append(Suspension(community_id=community.id, until=until))
+    else:
+        row.until = until
+    return before
 
 
 def initial_visibility(actor, community):

@@ -118,7 +118,8 @@ def suspend(slug, user_id):
     if form.validate_on_submit():
         days = int(form.days.data)
         try:
-            services.suspend(current_user, community, user, utcnow() + timedelta(days=days) if days else None)
+            until = utcnow() + timedelta(days=days) if days else None
+            services.suspend(current_user, community, user, until, everywhere=form.everywhere.data)
         except RuleBroken as error:
             return refused(error, url_for("moderation.queue", slug=community.slug))
         flash(_("%(name)s: suspension saved.", name=user.username), "success")

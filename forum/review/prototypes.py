@@ -166,8 +166,9 @@ def _signup(user, event):
 def _signup_refusal(user, event):
     if not is_member(user):
         return _l("Log in to sign up.")
-    if suspension_refusal(user):
-        return suspension_refusal(user)
+    community = db.session.get(Prototype, event.prototype_id).solution.challenge.community
+    if suspension_refusal(user, community):
+        return suspension_refusal(user, community)
     if event.starts <= utcnow():
         return _l("This event has already started.")
     return None
