@@ -16,7 +16,7 @@ def test_create_user_with_each_role(runner, community):
         ["pm_li", "--email", "p@example.com", "--role", "product"],
     ]
     for command in commands:
-        result = runner.invoke(args=["create-user", *command, "--password", "long enough"])
+        result = runner.invoke(args=["create-user", *command, "--password", "long enough!"])
         assert result.exit_code == 0, result.output
     by_name = {u.username: u for u in db.session.execute(db.select(User)).scalars()}
     assert by_name["lee"].site_role == "fan"
@@ -26,18 +26,18 @@ def test_create_user_with_each_role(runner, community):
 
 
 def test_create_user_reports_bad_input_without_a_traceback(runner, community):
-    taken = runner.invoke(args=["create-user", "lee", "--email", "lee@example.com", "--password", "long enough"])
-    again = runner.invoke(args=["create-user", "LEE", "--email", "other@example.com", "--password", "long enough"])
+    taken = runner.invoke(args=["create-user", "lee", "--email", "lee@example.com", "--password", "long enough!"])
+    again = runner.invoke(args=["create-user", "LEE", "--email", "other@example.com", "--password", "long enough!"])
     assert taken.exit_code == 0
     assert again.exit_code == 1 and "username: That username is taken." in again.output
     short = runner.invoke(args=["create-user", "x_y_z", "--email", "x@example.com", "--password", "short"])
     assert short.exit_code == 1 and "password" in short.output
     staff = runner.invoke(
-        args=["create-user", "abc", "--email", "a@example.com", "--password", "long enough", "--role", "staff"]
+        args=["create-user", "abc", "--email", "a@example.com", "--password", "long enough!", "--role", "staff"]
     )
     assert staff.exit_code == 2 and "--community" in staff.output
     nowhere = runner.invoke(
-        args=["create-user", "abc", "--email", "a@example.com", "--password", "long enough", "--role", "staff",
+        args=["create-user", "abc", "--email", "a@example.com", "--password", "long enough!", "--role", "staff",
               "--community", "nope"]
     )  # fmt: skip
     assert nowhere.exit_code == 1 and "No such community." in nowhere.output

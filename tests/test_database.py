@@ -128,6 +128,6 @@ def test_read_only_database_gives_503_on_write(app, tmp_path):
     assert client.get("/c/").status_code == 200
     response = client.post(
         "/register",
-        data={"username": "reader", "email": "r@example.com", "password": "long enough", "confirm": "long enough"},
+        data={"username": "reader", "email": "r@example.com", "password": "long enough!", "confirm": "long enough!"},
     )
     assert response.status_code == 503

@@ -91,7 +91,7 @@ def test_registering_saves_only_a_language_the_visitor_picked(app, client):
     from forum.accounts.models import User
     from forum.extensions import db
 
-    data = {"password": "long enough", "confirm": "long enough"}
+    data = {"password": "long enough!", "confirm": "long enough!"}
     client.post("/register", data={**data, "username": "browser_en", "email": "a@example.com"})
     picker = app.test_client()
     picker.get("/language/zh_Hans")

@@ -20,8 +20,8 @@ def _registration(token, username="anna"):
     return {
         "username": username,
         "email": f"{username}@example.com",
-        "password": "long enough",
-        "confirm": "long enough",
+        "password": "long enough!",
+        "confirm": "long enough!",
         "csrf_token": token,
     }
 

@@ -5,7 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from forum.accounts.services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from forum.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+
+# New passwords are judged by the password rule alone (forum/accounts/passwords.py), so every
+# door refuses them with the same reason; the form only asks for one.
+NEW_PASSWORD_HELP = _l("At least %(n)d characters, not a common password, not your username or email.", n=MIN_LENGTH)
 
 
 class RegisterForm(FlaskForm):
@@ -18,8 +22,8 @@ class RegisterForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "email"})
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH)],
-        description=_l("At least %(n)d characters.", n=PASSWORD_MIN_LENGTH),
+        validators=[DataRequired()],
+        description=NEW_PASSWORD_HELP,
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -36,7 +40,7 @@ class LoginForm(FlaskForm):
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)],
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Keep me logged in"))
@@ -50,7 +54,8 @@ class PasswordForm(FlaskForm):
     )
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH)],
+        validators=[DataRequired()],
+        description=NEW_PASSWORD_HELP,
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -58,6 +63,8 @@ class PasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
         render_kw={"autocomplete": "new-password"},
     )
+    # Where a member sent to change a weak password was going.
+    next = HiddenField()
     submit = SubmitField(_l("Change password"))
 
 

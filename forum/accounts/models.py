@@ -28,6 +28,11 @@ class User(UserMixin, db.Model):
     username_key: Mapped[str] = mapped_column(String(30), unique=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # The password rule's verdict (forum/accounts/passwords.py), never the password's strength
+    # itself: True, the member must choose a new password before anything else; False, it passed;
+    # None, it was set before the rule and is judged at the next login. A stricter rule one day
+    # sets every row back to None.
+    password_change_required: Mapped[bool | None]
     site_role: Mapped[str] = mapped_column(String(16), default="fan")
     locale: Mapped[str | None] = mapped_column(String(16))
     # Flask-Login's alternative id: replacing it ends every session and remember-me cookie.

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum.accounts import passwords
 from forum.accounts.models import SITE_ROLES, User, new_session_token
 from forum.audit import record_action
 from forum.database import get_or_raise
@@ -17,8 +18,6 @@ from forum.extensions import db
 from forum.permissions import can_administer, require
 
 USERNAME_PATTERN = re.compile(r"^[\w-]{3,30}$")
-PASSWORD_MIN_LENGTH = 8
-PASSWORD_MAX_LENGTH = 256
 
 # Checked when the user does not exist, so an unknown name costs as long as a wrong password.
 _dummy_hashes = {}
@@ -38,7 +37,7 @@ def register(username, email, password, locale=None):
     email = normalize_email(email)
     _check_username(username)
     _check_email(email)
-    _check_password(password)
+    _check_password(password, username, email)
     key = username_key(username)
     if db.session.execute(db.select(User.id).filter_by(username_key=key)).first():
         raise RuleBroken(_l("That username is taken."), field="username")
@@ -49,6 +48,7 @@ def register(username, email, password, locale=None):
         username_key=key,
         email=email,
         password_hash=_hash(password),
+        password_change_required=False,
         locale=locale,
     )
     try:
@@ -75,12 +75,29 @@ def authenticate(login, password):
     return None
 
 
+def password_unjudged(user):
+    """Whether the account's password was set before the password rule, and not judged since."""
+    return user.password_change_required is None
+
+
+def judge_password_at_login(user, password):
+    """Judge the password a member has just logged in with by the password rule, once: if weak,
+    the member must change it before anything else.
+
+    Only at login is the password at hand in plain text; only the verdict is kept. Passwords
+    set since the rule passed it, so each account is judged here at most once."""
+    if password_unjudged(user):
+        user.password_change_required = passwords.weakness(password, user.username, user.email) is not None
+
+
 def change_password(user, current_password, new_password):
-    """Set a new password and end every other session. Raises RuleBroken on a wrong current password."""
+    """Set a new password and end every other session. Raises RuleBroken on a wrong current
+    password or a weak new one."""
     if not check_password_hash(user.password_hash, current_password or ""):
         raise RuleBroken(_l("Your current password is not correct."), field="current_password")
-    _check_password(new_password)
+    _check_password(new_password, user.username, user.email)
     user.password_hash = _hash(new_password)
+    user.password_change_required = False
     user.session_token = new_session_token()
 
 
@@ -154,8 +171,7 @@ def _check_email(email):
         raise RuleBroken(_l("Enter a valid email address."), field="email") from None
 
 
-def _check_password(password):
-    if not password or len(password) < PASSWORD_MIN_LENGTH:
-        raise RuleBroken(_l("Use at least %(n)d characters.", n=PASSWORD_MIN_LENGTH), field="password")
-    if len(password) > PASSWORD_MAX_LENGTH:
-        raise RuleBroken(_l("Use at most %(n)d characters.", n=PASSWORD_MAX_LENGTH), field="password")
+def _check_password(password, username, email):
+    reason = passwords.weakness(password, username, email)
+    if reason is not None:
+        raise RuleBroken(reason, field="password")

@@ -1,4 +1,5 @@
-"""Account pages: register, log in, log out, settings, profile."""
+"""Account pages: register, log in, log out, settings, password, profile; a member whose password
+is too weak sees only the password page until it is changed."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -8,17 +9,24 @@ from flask_login import current_user, login_required, login_user, logout_user
 from forum.accounts import services, tokens
 from forum.accounts.forms import LanguageForm, LoginForm, PasswordForm, RegisterForm, TokenForm
 from forum.communities.services import roles_of
-from forum.errors import RuleBroken
+from forum.errors import Forbidden, RuleBroken, wants_json
 from forum.extensions import limiter
 from forum.forms import ConfirmForm, attach_error, choices
 from forum.i18n import chosen_language, remember_language
-from forum.limits import limit_failed_logins, typed_in_form
+from forum.limits import limit_failed_logins, limit_writes, typed_in_form
 from forum.points import services as points
 from forum.security import keeps_input_on_csrf_failure, safe_next
 from forum.solutions.services import solutions_by
-from forum.transaction import writes
+from forum.transaction import unit_of_work, writes
 
 bp = Blueprint("accounts", __name__)
+
+# What a member who must change a weak password may still reach: the change itself, logging out,
+# the other language, and the files pages are drawn with. The API authenticates by token, for
+# scripts, and goes on working (forum/api/auth.py).
+OPEN_WHILE_PASSWORD_WEAK = frozenset(
+    {"accounts.change_password", "accounts.logout", "main.set_language", "main.healthz", "static"}
+)
 
 
 def _limit(setting):
@@ -55,7 +63,14 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
         if user is not None:
+            if services.password_unjudged(user):
+                # Once per account whose password predates the rule, and after the hash check,
+                # which so stays outside SQLite's write lock.
+                with unit_of_work():
+                    services.judge_password_at_login(user, form.password.data)
             login_user(user, remember=form.remember.data)
+            if user.password_change_required:
+                return redirect(url_for("accounts.change_password", next=safe_next(form.next.data)))
             return redirect(safe_next(form.next.data))
         # One message for an unknown user and a wrong password.
         form.form_errors.append(_("Wrong username or password."))
@@ -78,12 +93,17 @@ def settings():
     return render_settings(PasswordForm(), _language_form())
 
 
-@bp.route("/account/password", methods=["POST"])
+@bp.route("/account/password", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @login_required
+# Like a login, the form checks a password: a stolen session must not guess it quickly.
+@limit_writes("RATELIMIT_LOGIN_ACCOUNT")
 @writes
 def change_password():
     form = PasswordForm()
+    if request.method == "GET":
+        # This page's form always says where to go next; the settings page's form leaves it empty.
+        form.next.data = request.args.get("next") or url_for("accounts.settings")
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
@@ -94,8 +114,11 @@ def change_password():
             had_remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             login_user(current_user._get_current_object(), remember=had_remember)
             flash(_("Your password is changed. Other devices have been logged out."), "success")
-            return redirect(url_for("accounts.settings"))
-    return render_settings(form, _language_form())
+            return redirect(safe_next(form.next.data, url_for("accounts.settings")))
+    # A refusal goes back to the page the form was on.
+    if request.method == "POST" and not current_user.password_change_required and not form.next.data:
+        return render_settings(form, _language_form())
+    return render_template("accounts/password.html", form=form)
 
 
 @bp.route("/account/language", methods=["POST"])
@@ -124,6 +147,19 @@ def profile(username):
         badges=points.badges(user),
         solutions=solutions_by(current_user, user),
     )
+
+
+@bp.before_app_request
+def weak_password_first():
+    """Send a member whose password must change to the password page, wherever they were going."""
+    if request.endpoint in OPEN_WHILE_PASSWORD_WEAK or request.endpoint is None or request.path.startswith("/api/"):
+        return None
+    if not current_user.is_authenticated or not current_user.password_change_required:
+        return None
+    if wants_json():
+        raise Forbidden(_("Choose a new password first: yours is too easy to guess."))
+    going_to = request.full_path if request.query_string else request.path
+    return redirect(url_for("accounts.change_password", next=going_to if request.method == "GET" else None))
 
 
 def _language_form():
