@@ -125,7 +125,9 @@ def test_community_staff_suspend_in_their_community_only_and_admins_everywhere(a
     other = factories.community(slug="xiaomi-phones", name="Xiaomi")
     elsewhere = factories.solution(factories.user("mi_author"), factories.challenge(users["admin"], other))
     staff = login(users["staff"])
-    assert staff.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data={"days": "7"}).status_code == 302
+    assert (
+        staff.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data={"days": "7"}).status_code == 302
+    )
     fan = login(users["fan"])
     here = fan.post(f"/solutions/{solution.id}/comments", data={"body": "Silenced here"})
     assert here.status_code == 422 and "You are suspended in this community until" in here.get_data(as_text=True)
