@@ -1,4 +1,6 @@
 # Cocreate: `make run` serves the forum with demo data; `make test` runs every test.
+# bash: make run waits for whichever of its two processes ends first (wait -n).
+SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 5000
 VENV := .venv
@@ -16,9 +18,10 @@ run: $(VENV)/.installed
 	$(FLASK) seed-demo
 	$(FLASK) search drain
 	@echo "Cocreate is at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
-	@$(FLASK) worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) app:app
+	@trap 'kill $$web $$worker 2>/dev/null; wait' EXIT INT TERM; \
+	$(FLASK) worker & worker=$$!; \
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) app:app & web=$$!; \
+	wait -n; echo "A process of the forum ended; stopping the other"
 
 test: $(VENV)/.installed-dev browser lint
 	$(BIN)/pytest

@@ -15,3 +15,11 @@ accesslog = None
 errorlog = "-"
 timeout = 30
 graceful_timeout = 10
+
+
+def post_worker_init(worker):
+    # Load jieba's dictionary before the first request, not during it: a worker's first search
+    # would otherwise wait a few seconds for it.
+    import jieba
+
+    jieba.initialize()

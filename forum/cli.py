@@ -6,6 +6,7 @@ import sys
 import time
 
 import click
+import jieba
 from flask import current_app
 
 from forum import demo, jobs
@@ -42,6 +43,7 @@ def worker(threads):
     if app.extensions["jobs"].immediate:
         raise click.ClickException("JOBS_IMMEDIATE is set: jobs run where they are enqueued, no consumer needed")
     logging.getLogger("huey").setLevel(app.config["LOG_LEVEL"])  # a consumer says what it runs
+    jieba.initialize()  # the dictionary indexing needs, loaded before the first job rather than in it
     jobs.consumer(app, threads or app.config["JOBS_WORKERS"]).run()
 
 
