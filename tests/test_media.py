@@ -1,14 +1,24 @@
-"""Images: recognised by content, re-encoded without EXIF or GPS, limited, served safely."""
+"""Images: recognised by content, re-encoded without EXIF or GPS, limited (decompression bombs
+included), served safely."""
 
 import io
+import json
+import os
+import struct
+import subprocess
+import sys
+import zlib
 
 import pytest
 from PIL import Image as PILImage
 
 from forum.extensions import db
+from forum.media.images import gif_frames
 from forum.media.models import Image
 from forum.solutions.models import Solution
 from tests import factories
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def picture(kind="PNG", size=(64, 48), exif=None, mode="RGB"):
@@ -90,6 +100,9 @@ def test_too_many_pixels_and_too_many_images(app, challenge, users, login):
     fan = login(users["fan"])
     huge = picture("PNG", size=(8000, 6000), mode="1")
     assert "too many pixels" in _submit(fan, challenge, [("huge.png", huge)]).get_data(as_text=True)
+    # A WebP decodes through canvases of its own besides Pillow's, so less of one is allowed.
+    wide = webp_bomb(frames=2, side=6000)
+    assert "too many pixels" in _submit(fan, challenge, [("wide.webp", wide)]).get_data(as_text=True)
     seven = [(f"{n}.png", picture()) for n in range(7)]
     assert "Attach at most 6 images." in _submit(fan, challenge, seven).get_data(as_text=True)
 
@@ -130,3 +143,144 @@ def test_media_names_are_checked(client):
     assert client.get("/media/..%2Finstance%2Fsecret_key").status_code == 404
     assert client.get("/media/missing.exe").status_code == 404
     assert client.get("/media/missing.png").status_code == 404
+
+
+# Decompression bombs: small files whose frames each decode at the size of a huge canvas.
+
+
+def gif_bomb(frames=20, side=6000):
+    """A GIF of a side x side canvas and `frames` one-pixel frames: 499 bytes for 20 frames."""
+    out = bytearray(b"GIF89a" + struct.pack("<HHBBB", side, side, 0x80, 0, 0) + b"\0\0\0\xff\xff\xff")
+    out += b"\x21\xff\x0bNETSCAPE2.0\x03\x01\0\0\0"  # loop forever
+    for n in range(frames):
+        out += b"\x21\xf9\x04\0\x01\0\0\0"  # graphic control: shown for 1/100 s
+        out += b"\x2c" + struct.pack("<HHHHB", n, 0, 1, 1, 0)  # a 1x1 image at (n, 0)
+        out += b"\x02\x02\x44\x01\0"  # its LZW data: clear, one pixel, end
+    return bytes(out + b"\x3b")
+
+
+def webp_bomb(frames=20, side=4000):
+    """An animated WebP of one-pixel frames whose canvas (in its VP8X chunk) says side x side
+    (4000: a larger canvas is refused by its size alone)."""
+    out = io.BytesIO()
+    pixels = [PILImage.new("RGB", (1, 1), (n * 9 % 256, 0, 0)) for n in range(frames)]
+    pixels[0].save(out, format="WEBP", save_all=True, append_images=pixels[1:], duration=50, lossless=True)
+    data = bytearray(out.getvalue())
+    header = data.index(b"VP8X")
+    data[header + 12 : header + 18] = (side - 1).to_bytes(3, "little") + (side - 1).to_bytes(3, "little")
+    return bytes(data)
+
+
+def apng_bomb(frames=20, side=6000):
+    """An animated PNG: a blank side x side default image, then one-pixel frames."""
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    def frame_control(sequence, size):
+        return chunk(b"fcTL", struct.pack(">IIIIIHHBB", sequence, size, size, 0, 0, 1, 10, 0, 0))
+
+    blank = zlib.compress((b"\0" + bytes(side // 8)) * side, 9)  # one bit a pixel, every row 0
+    out = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
+    out += chunk(b"acTL", struct.pack(">II", frames, 0)) + frame_control(0, side) + chunk(b"IDAT", blank)
+    for n in range(1, frames):
+        out += frame_control(2 * n - 1, 1) + chunk(b"fdAT", struct.pack(">I", 2 * n) + zlib.compress(b"\0\x80"))
+    return out + chunk(b"IEND", b"")
+
+
+BOMBS = {"gif": gif_bomb, "gif-200": lambda: gif_bomb(frames=200), "webp": webp_bomb, "apng": apng_bomb}
+
+
+def test_the_bombs_are_small_files_of_huge_canvases():
+    assert len(gif_bomb()) == 499 and len(gif_bomb(frames=200)) < 5000
+    assert len(webp_bomb()) < 1100 and len(apng_bomb()) < 6000
+    for make in BOMBS.values():
+        with PILImage.open(io.BytesIO(make())) as bomb:
+            assert bomb.width * bomb.height >= 16_000_000 and bomb.n_frames in (20, 200)
+    assert gif_frames(gif_bomb(frames=200), stop=1000) == 200 and gif_frames(gif_bomb(frames=200), stop=3) == 3
+
+
+@pytest.mark.parametrize("kind", BOMBS)
+def test_an_animation_bomb_is_refused_next_to_the_images_field(app, challenge, users, login, kind):
+    fan = login(users["fan"])
+    response = _submit(fan, challenge, [(f"bomb.{kind}", BOMBS[kind]())], body="My long text stays.")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "My long text stays." in page
+    error = page.split('id="images-error"')[1].split("</small>")[0]
+    assert "That animation has too many frames for its size." in error
+    assert db.session.execute(db.select(Image)).first() is None
+    assert db.session.execute(db.select(Solution)).first() is None
+
+
+# Runs save_upload on each file given, in a process of its own, and reports how far its peak
+# memory grew. Its address space is capped a gigabyte past what it holds before, so a bomb that
+# gets decoded fails there rather than taking the host's memory.
+MEASURE = """
+import io, json, resource, sys, types
+from forum import create_app
+from forum.errors import RuleBroken
+from forum.extensions import db
+from forum.media.services import save_upload
+from forum.transaction import unit_of_work
+
+folder = sys.argv[1]
+app = create_app({"TESTING": True, "SECRET_KEY": "measure", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/m.db",
+                  "SEARCH_INDEX_DIR": f"{folder}/index"}, instance_path=folder)
+outcomes = []
+with app.app_context():
+    db.create_all()
+    with open("/proc/self/statm") as statm:
+        held = int(statm.read().split()[0]) * resource.getpagesize()
+    ceiling = resource.getrlimit(resource.RLIMIT_AS)[1]
+    cap = held + 2**30 if ceiling == resource.RLIM_INFINITY else min(held + 2**30, ceiling)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, ceiling))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for path in sys.argv[2:]:
+        try:
+            with unit_of_work(), open(path, "rb") as upload:
+                save_upload(types.SimpleNamespace(id=None), upload)
+            outcomes.append("kept")
+        except RuleBroken:
+            outcomes.append("refused")
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(json.dumps({"outcomes": outcomes, "grown_mb": grown // 1024}))
+"""
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="measures memory the Linux way")
+def test_refusing_the_bombs_takes_little_memory(tmp_path):
+    paths = []
+    for kind, make in BOMBS.items():
+        paths.append(tmp_path / f"bomb-{kind}")
+        paths[-1].write_bytes(make())
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(tmp_path), *map(str, paths)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    assert measured["outcomes"] == ["refused"] * len(BOMBS)
+    assert measured["grown_mb"] < 100, measured
+
+
+@pytest.mark.parametrize("kind", ["GIF", "WEBP", "PNG"])
+def test_an_animation_is_kept_as_its_first_frame(app, challenge, users, login, kind):
+    frames = [PILImage.new("RGB", (40, 30), color) for color in ((250, 0, 0), (0, 250, 0), (0, 0, 250))]
+    out = io.BytesIO()
+    frames[0].save(out, format=kind, save_all=True, append_images=frames[1:], duration=100, loop=0)
+    fan = login(users["fan"])
+    assert _submit(fan, challenge, [("moving.img", out.getvalue())]).status_code == 302
+    image = db.session.execute(db.select(Image)).scalar_one()
+    stored = PILImage.open(io.BytesIO(fan.get(f"/media/{image.name}").data))
+    assert getattr(stored, "n_frames", 1) == 1
+    red, green, blue = stored.convert("RGB").getpixel((20, 15))
+    assert red > 200 and green < 50 and blue < 50
+
+
+def test_a_gif_comment_is_not_kept(app, challenge, users, login):
+    out = io.BytesIO()
+    PILImage.new("P", (16, 16), 3).save(out, format="GIF", comment=b"SpyCam at 31.2N 121.5E")
+    fan = login(users["fan"])
+    _submit(fan, challenge, [("note.gif", out.getvalue())])
+    image = db.session.execute(db.select(Image)).scalar_one()
+    assert b"SpyCam" not in fan.get(f"/media/{image.name}").data

@@ -1,30 +1,19 @@
-"""Image uploads: recognised by content with Pillow, re-encoded without EXIF/GPS, thumbnailed."""
+"""Image uploads: stored under random names once forum.media.images has re-encoded them, kept
+for the form that comes back after an error, attached to what they illustrate."""
 
-import io
 import os
 import secrets
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image as PILImage
-from PIL import ImageOps, ImageSequence, UnidentifiedImageError
 
 from forum.database import get_or_raise
 from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
+from forum.media.images import clean_image
 from forum.media.models import Image
 
-# Pillow format -> (content type, file extension, save options).
-FORMATS = {
-    "PNG": ("image/png", "png", {"optimize": True}),
-    "JPEG": ("image/jpeg", "jpg", {"quality": 85, "optimize": True}),
-    "WEBP": ("image/webp", "webp", {"quality": 85}),
-    "GIF": ("image/gif", "gif", {}),
-}
 MAX_BYTES = 8 * 1024 * 1024
-MAX_PIXELS = 40_000_000
-MAX_SIDE = 2400
-THUMB_SIDE = 480
 IMAGES_MAX = 6  # per solution
 
 
@@ -43,28 +32,22 @@ def save_upload(owner, stream):
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise RuleBroken(_l("Images must be at most 8 MB."), field="images")
-    picture = _open(data)
-    kind = picture.format
-    content_type, extension, options = FORMATS[kind]
-    animated = kind in ("GIF", "WEBP") and getattr(picture, "n_frames", 1) > 1
-    clean = _reencode(picture, kind, options, animated)
-    thumb = _thumbnail(picture)
-
-    name = f"{secrets.token_urlsafe(18)}.{extension}"
+    clean = clean_image(data)
+    name = f"{secrets.token_urlsafe(18)}.{clean.extension}"
     thumb_name = f"{secrets.token_urlsafe(18)}.webp"
     directory = upload_dir()
     with open(os.path.join(directory, name), "wb") as f:
-        f.write(clean)
+        f.write(clean.data)
     with open(os.path.join(directory, thumb_name), "wb") as f:
-        f.write(thumb)
+        f.write(clean.thumb)
     image = Image(
         owner_id=owner.id,
         name=name,
         thumb_name=thumb_name,
-        content_type=content_type,
-        width=picture.width,
-        height=picture.height,
-        size=len(clean),
+        content_type=clean.content_type,
+        width=clean.width,
+        height=clean.height,
+        size=len(clean.data),
     )
     db.session.add(image)
     db.session.flush()
@@ -120,43 +103,3 @@ def pending_images(owner, image_ids):
         return []
     stmt = db.select(Image).where(Image.id.in_(image_ids), Image.owner_id == owner.id, Image.solution_id.is_(None))
     return db.session.execute(stmt.order_by(Image.id)).scalars().all()
-
-
-def _open(data):
-    try:
-        with PILImage.open(io.BytesIO(data)) as probe:
-            probe.verify()  # catches truncated and malformed files before decoding
-        picture = PILImage.open(io.BytesIO(data))
-        if picture.format not in FORMATS:
-            raise RuleBroken(_l("Upload a PNG, JPEG, WebP or GIF image."), field="images")
-        if picture.width * picture.height > MAX_PIXELS:
-            raise RuleBroken(_l("That image has too many pixels."), field="images")
-        picture.load()
-        return picture
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
-        raise RuleBroken(_l("Upload a PNG, JPEG, WebP or GIF image."), field="images") from None
-
-
-def _reencode(picture, kind, options, animated):
-    """Write the pixels anew: no EXIF, GPS or other metadata survives, nor bytes after the image."""
-    out = io.BytesIO()
-    if animated:
-        frames = [frame.copy() for frame in ImageSequence.Iterator(picture)]
-        frames[0].save(out, format=kind, save_all=True, append_images=frames[1:], loop=0, **options)
-        return out.getvalue()
-    upright = ImageOps.exif_transpose(picture)
-    upright.thumbnail((MAX_SIDE, MAX_SIDE))
-    if kind == "JPEG" and upright.mode not in ("RGB", "L"):
-        upright = upright.convert("RGB")
-    upright.save(out, format=kind, **options)
-    return out.getvalue()
-
-
-def _thumbnail(picture):
-    out = io.BytesIO()
-    thumb = ImageOps.exif_transpose(picture.copy())
-    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
-    if thumb.mode not in ("RGB", "RGBA"):
-        thumb = thumb.convert("RGBA")
-    thumb.save(out, format="WEBP", quality=80)
-    return out.getvalue()
