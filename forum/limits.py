@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from forum.accounts.services import normalize_email, username_key
 from forum.extensions import limiter
+from forum.validation import JSONRefused, request_json
 
 # Shared scopes: the login form and POST /api/v1/tokens draw on the same counters.
 LOGIN_ADDRESS_SCOPE = "login-address"
@@ -72,7 +73,10 @@ def typed_in_json(field):
     """The reader of a login sent as `field` of a JSON object, for limit_failed_logins."""
 
     def read():
-        body = request.get_json(silent=True)
+        try:
+            body = request_json()  # capped in size and depth, as the endpoint reads it
+        except JSONRefused:
+            return None
         return body.get(field) if isinstance(body, dict) else None
 
     return read

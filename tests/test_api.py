@@ -366,6 +366,35 @@ def test_nul_and_surrogates_in_bodies_are_refused(app, users, challenge, api):
     assert_error(response, 422, "invalid_field", "title")
 
 
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("[" * 100_000, "nested too deeply"),
+        ('{"title": ' + "[" * 50_000 + "]" * 50_000 + ', "body": "x"}', "nested too deeply"),
+        # Deep enough to refuse, shallow enough for Python's parser: the depth is checked after it.
+        ('{"title": ' + "[" * 40 + "]" * 40 + ', "body": "x"}', "nested too deeply"),
+        ('{"title": "' + "x" * 1024 * 1024 + '", "body": "x"}', "at most 1024 KB"),
+        ('{"title": NaN, "body": "x"}', "Send a JSON object"),
+        (b'{"title": "\xff\xfe", "body": "x"}', "Send a JSON object"),
+    ],
+)
+def test_deep_large_and_malformed_json_is_a_400_naming_the_problem(app, users, challenge, api, caplog, body, problem):
+    # The token endpoint reads the body before anyone is known, and its rate limiter reads it first.
+    for url, user in (("/api/v1/tokens", None), (f"/api/v1/challenges/{challenge.id}/solutions", users["fan"])):
+        response = api(user).post(url, data=body, content_type="application/json")
+        assert_error(response, 400, "invalid_json", "body")
+        assert problem in response.get_json()["error"]["message"]
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+def test_json_nested_up_to_the_limit_is_read(app, users, challenge, api):
+    body = '{"title": ' + "[" * 31 + "]" * 31 + ', "body": "x"}'  # 32 levels with the object
+    response = api(users["fan"]).post(
+        f"/api/v1/challenges/{challenge.id}/solutions", data=body, content_type="application/json"
+    )
+    assert_error(response, 422, "invalid_field", "title")
+
+
 # The OpenAPI document
 
 

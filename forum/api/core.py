@@ -15,6 +15,7 @@ from forum.database import INT_MAX
 from forum.errors import DomainError, Unauthorized
 from forum.permissions import is_member
 from forum.transaction import SAFE_METHODS, writes
+from forum.validation import JSONRefused, request_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -122,7 +123,7 @@ def query(params):
 
 def json_body(schema):
     """The request's JSON object, checked against `schema`. Raises InvalidJSON or InvalidField."""
-    data = request.get_json(silent=True)
+    data = json_payload()
     if not isinstance(data, dict):
         raise InvalidJSON(_l("Send a JSON object with Content-Type: application/json."), field="body")
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.path))
@@ -130,6 +131,15 @@ def json_body(schema):
         raise InvalidField(_message(errors[0]), field=_field_of(errors[0]))
     _check_strings(data)
     return _integers(data, schema)
+
+
+def json_payload():
+    """The request's body parsed as JSON, whatever its type. Raises InvalidJSON (field `body`)
+    naming what is wrong: no JSON content type, too large, nested too deeply, not JSON."""
+    try:
+        return request_json()
+    except JSONRefused as error:
+        raise InvalidJSON(error.message, field="body") from None
 
 
 def _integers(data, schema):
