@@ -30,4 +30,7 @@ def load_user(session_token):
     """Sessions and remember-me cookies carry the session token; a replaced token ends them."""
     if not session_token or len(session_token) > 64:
         return None
-    return db.session.execute(db.select(User).filter_by(session_token=session_token)).scalar_one_or_none()
+    # The member's community suspensions (almost always none) come in the same query: every
+    # write button on a page asks about them.
+    stmt = db.select(User).filter_by(session_token=session_token).options(db.joinedload(User.suspensions))
+    return db.session.execute(stmt).unique().scalar_one_or_none()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 
 from forum import jobs
-from forum.accounts.models import ApiToken
+from forum.accounts.models import ApiToken, User
 from forum.clock import utcnow
 from forum.database import get_or_raise
 from forum.errors import NotFound, Unauthorized
@@ -22,7 +22,9 @@ NAME_MAX = 60
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 # Every API call looks its token up: the statement is built once.
 _BY_DIGEST = (
-    db.select(ApiToken).where(ApiToken.token_hash == db.bindparam("digest")).options(db.joinedload(ApiToken.user))
+    db.select(ApiToken)
+    .where(ApiToken.token_hash == db.bindparam("digest"))
+    .options(db.joinedload(ApiToken.user).joinedload(User.suspensions))
 )
 
 
@@ -38,7 +40,7 @@ def issue_token(user, name="API"):
 
 def user_for_token(plaintext):
     """The user a token belongs to. Raises Unauthorized for an unknown, revoked or suspended one."""
-    token = db.session.execute(_BY_DIGEST, {"digest": _digest(plaintext)}).scalar_one_or_none()
+    token = db.session.execute(_BY_DIGEST, {"digest": _digest(plaintext)}).unique().scalar_one_or_none()
     if token is None or token.revoked is not None:
         raise Unauthorized(_l("That token is not valid or has been revoked."))
     refusal = suspension_refusal(token.user)
