@@ -2,6 +2,7 @@
 
 import functools
 import os
+import re
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -16,6 +17,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 # The largest value an INTEGER column holds (32 bits on PostgreSQL; ids are INTEGER).
 INT_MAX = 2**31 - 1
+# ASCII digits only: int() also reads "١٢", "1_000" and four thousand digits before it gives up.
+_INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
 
 
 def init_app(app):
@@ -86,11 +89,33 @@ def get_or_raise(model, options=(), **criteria):
 
 
 def _storable(value):
-    if isinstance(value, int):
-        return -INT_MAX - 1 <= value <= INT_MAX
+    if isinstance(value, int) and not isinstance(value, bool):
+        return sql_int(value) is not None
     if isinstance(value, str):
         return "\x00" not in value
     return True
+
+
+def sql_int(value, minimum=-INT_MAX - 1):
+    """`value` (an int, or its text in ASCII digits) as an int an INTEGER column holds, at least
+    `minimum`; None for anything else.
+
+    The one range check of integers on their way to SQL (ids in a path, a query, a form field or
+    a list for IN (...)): drivers raise on a value past the column (OverflowError on SQLite past
+    64 bits, an error on PostgreSQL past 32) instead of finding nothing."""
+    if isinstance(value, str):
+        value = value.strip()
+        value = int(value) if _INTEGER.fullmatch(value) else None
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return value if minimum <= value <= INT_MAX else None
+
+
+def sql_ids(values):
+    """The ids among `values` (ints or text) a row could have, each once, in their order; the
+    rest are left out."""
+    ids = (sql_int(value, minimum=1) for value in values or ())
+    return list(dict.fromkeys(value for value in ids if value is not None))
 
 
 def increment(row, column, delta=1):

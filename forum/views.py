@@ -3,7 +3,7 @@ reading query parameters that reach the database, linking back to this page."""
 
 from flask import flash, g, redirect, request, session, url_for
 
-from forum.database import INT_MAX
+from forum.database import sql_int
 from forum.security import safe_next
 from forum.transaction import abandon
 
@@ -46,8 +46,7 @@ def clear_draft():
 def id_arg(name):
     """A positive id from the query string, or None when it is missing, malformed or past what
     the id columns hold (PostgreSQL would raise on it)."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 0 < value <= INT_MAX else None
+    return sql_int(request.args.get(name), minimum=1)
 
 
 def text_arg(name, maximum):

@@ -284,3 +284,12 @@ def test_a_gif_comment_is_not_kept(app, challenge, users, login):
     _submit(fan, challenge, [("note.gif", out.getvalue())])
     image = db.session.execute(db.select(Image)).scalar_one()
     assert b"SpyCam" not in fan.get(f"/media/{image.name}").data
+
+
+def test_kept_image_ids_no_upload_can_have_are_left_out(app, challenge, users, login):
+    fan = login(users["fan"])
+    _submit(fan, challenge, [("a.png", picture())], title="")
+    image = db.session.execute(db.select(Image)).scalar_one()
+    hostile = f"1,2,99999999999999999999,-1,x,\u00b2,{image.id}"  # '²' passes str.isdigit(), not int()
+    assert _submit(fan, challenge, [], image_ids=hostile).status_code == 302
+    assert db.session.get(Image, image.id).solution_id is not None

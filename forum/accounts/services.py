@@ -68,7 +68,8 @@ def authenticate(login, password):
     login = (login or "").strip()
     column = User.email if "@" in login else User.username_key
     value = normalize_email(login) if "@" in login else username_key(login)
-    user = db.session.execute(db.select(User).where(column == value)).scalar_one_or_none()
+    # No account has a NUL in its name or email, and PostgreSQL would refuse to look for one.
+    user = None if "\x00" in value else db.session.execute(db.select(User).where(column == value)).scalar_one_or_none()
     password_hash = user.password_hash if user else _dummy_hash()
     if check_password_hash(password_hash, password or "") and user is not None:
         return user

@@ -11,7 +11,7 @@ from flask import Blueprint, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from forum.database import INT_MAX
+from forum.database import sql_int
 from forum.errors import DomainError, Unauthorized
 from forum.permissions import is_member
 from forum.transaction import SAFE_METHODS, writes
@@ -165,12 +165,11 @@ def page(items, next_cursor, **url_args):
 def _convert(raw, param):
     kind = param.schema.get("type")
     if kind == "integer":
-        try:
-            value = int(raw)
-        except ValueError:
-            raise InvalidField(_l("Use a whole number."), field=param.name) from None
-        if not -INT_MAX - 1 <= value <= INT_MAX:  # past what the database's integers hold
-            raise InvalidField(_l("This number is too large."), field=param.name)
+        value = sql_int(raw)
+        if value is None:
+            digits = raw.strip().lstrip("+-")
+            message = _l("This number is too large.") if digits.isascii() and digits.isdigit() else None
+            raise InvalidField(message or _l("Use a whole number."), field=param.name)
         return value
     if kind == "string" and param.schema.get("format") == "date-time":
         return parse_time(raw, param.name)

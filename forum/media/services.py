@@ -7,7 +7,7 @@ import secrets
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from forum.database import get_or_raise
+from forum.database import get_or_raise, sql_ids
 from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
 from forum.media.images import clean_image
@@ -82,6 +82,7 @@ def attach_cover(owner, challenge, image_id):
 
 def attach_images(owner, solution, image_ids):
     """Attach the owner's unattached uploads to the solution, at most six in all."""
+    image_ids = sql_ids(image_ids)  # an id no row can have would make the driver raise
     if not image_ids:
         return
     images = db.session.execute(
@@ -99,6 +100,7 @@ def attach_images(owner, solution, image_ids):
 
 def pending_images(owner, image_ids):
     """The owner's uploads not yet attached, for a form that comes back after an error."""
+    image_ids = sql_ids(image_ids)
     if not image_ids:
         return []
     stmt = db.select(Image).where(Image.id.in_(image_ids), Image.owner_id == owner.id, Image.solution_id.is_(None))

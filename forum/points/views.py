@@ -5,13 +5,14 @@ from flask import Blueprint, render_template, request
 from forum.communities.models import Community
 from forum.extensions import db
 from forum.points import services
+from forum.views import text_arg
 
 bp = Blueprint("points", __name__)
 
 
 @bp.route("/leaderboard")
 def leaderboard():
-    slug = request.args.get("community")
+    slug = text_arg("community", 40)  # without the NUL PostgreSQL refuses
     community = db.session.execute(db.select(Community).filter_by(slug=slug)).scalar_one_or_none() if slug else None
     period = request.args.get("period") if request.args.get("period") in services.PERIODS else "all"
     rows = [(user, points, services.level(points)) for user, points in services.leaderboard(community, period)]

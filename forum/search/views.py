@@ -8,6 +8,7 @@ from forum.communities.models import Community
 from forum.extensions import db
 from forum.search import query
 from forum.solutions.models import STATUSES
+from forum.views import text_arg
 
 bp = Blueprint("search", __name__)
 
@@ -15,10 +16,8 @@ bp = Blueprint("search", __name__)
 @bp.route("/search")
 def results():
     community = None
-    if request.args.get("community"):
-        community = db.session.execute(
-            db.select(Community).filter_by(slug=request.args["community"])
-        ).scalar_one_or_none()
+    if slug := text_arg("community", 40):  # without the NUL PostgreSQL refuses
+        community = db.session.execute(db.select(Community).filter_by(slug=slug)).scalar_one_or_none()
     kind = request.args.get("type") if request.args.get("type") in query.TYPES else None
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     sort = request.args.get("sort") if request.args.get("sort") in query.SORTS else "relevance"

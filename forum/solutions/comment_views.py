@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.challenges.services import get_challenge_for
+from forum.database import sql_int
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
@@ -71,7 +72,8 @@ def delete_comment(comment_id):
 def _post(challenge, solution, page_url):
     form = CommentForm()
     if form.validate_on_submit():
-        parent = comments.get_comment(int(form.parent_id.data)) if (form.parent_id.data or "").isdigit() else None
+        parent_id = sql_int(form.parent_id.data, minimum=1)
+        parent = comments.get_comment(parent_id) if parent_id else None
         try:
             comment = comments.add_comment(current_user, challenge, form.body.data, solution=solution, parent=parent)
         except RuleBroken as error:

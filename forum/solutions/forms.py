@@ -6,6 +6,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from forum.database import sql_ids
 from forum.solutions.comments import BODY_MAX as COMMENT_MAX
 from forum.solutions.services import BODY_MAX, TITLE_MAX
 
@@ -31,7 +32,8 @@ class SolutionForm(FlaskForm):
     submit = SubmitField(_l("Submit solution"))
 
     def kept_image_ids(self):
-        return [int(part) for part in (self.image_ids.data or "").split(",") if part.strip().isdigit()]
+        # A hidden field the browser sends back: ids no upload can have are left out, not refused.
+        return sql_ids((self.image_ids.data or "").split(","))
 
 
 class CommentForm(FlaskForm):

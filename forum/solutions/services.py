@@ -10,7 +10,7 @@ from forum import text
 from forum.audit import record_action
 from forum.challenges.models import Challenge
 from forum.clock import utcnow
-from forum.database import get_or_raise, increment
+from forum.database import get_or_raise, increment, sql_int
 from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
 from forum.media import services as media
@@ -181,10 +181,10 @@ def _new_tag(name):
 
 
 def _image_ids(image_ids):
-    try:
-        ids = list(dict.fromkeys(int(i) for i in image_ids))
-    except (TypeError, ValueError):
-        raise RuleBroken(_l("That image upload is not valid."), field="images") from None
+    ids = [sql_int(image_id, minimum=1) for image_id in image_ids]
+    if None in ids:  # not a number, or one no row could have
+        raise RuleBroken(_l("That image upload is not valid."), field="images")
+    ids = list(dict.fromkeys(ids))
     if len(ids) > IMAGES_MAX:
         raise RuleBroken(_l("Attach at most %(n)d images.", n=IMAGES_MAX), field="images")
     return ids
