@@ -26,6 +26,8 @@ FILE_NAME = "ratelimits.sqlite"
 # Counting holds the write lock for microseconds; a writer kept waiting longer than this means
 # something is wrong, and Flask-Limiter falls back to per-process counting (forum/config.py).
 BUSY_TIMEOUT_SECONDS = 1.0
+# How long a process starting beside others keeps trying to open the file (see _connect).
+SETUP_SECONDS = 10.0
 # How often each process deletes the rows of windows that have ended.
 SWEEP_SECONDS = 60
 
@@ -118,12 +120,30 @@ class SQLiteStorage(Storage):
         return self._local.connection
 
     def _connect(self):
-        connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-        connection.execute("PRAGMA journal_mode = WAL")
-        # Counters need not survive a power cut; WAL with NORMAL does not sync on every commit.
-        connection.execute("PRAGMA synchronous = NORMAL")
-        connection.executescript(SCHEMA)
-        return connection
+        # Processes starting together race to turn a new file to WAL, and SQLite answers the
+        # loser "database is locked" without waiting its busy timeout; the loser tries again.
+        deadline = time.monotonic() + SETUP_SECONDS
+        while True:
+            connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            try:
+                _prepare(connection)
+            except sqlite3.OperationalError:
+                connection.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+            else:
+                return connection
+
+
+def _prepare(connection):
+    # A file already in WAL keeps it: asking needs no lock, changing it needs everyone's.
+    [(mode,)] = connection.execute("PRAGMA journal_mode").fetchall()
+    if mode != "wal":
+        connection.execute("PRAGMA journal_mode = WAL").fetchall()
+    # Counters need not survive a power cut; WAL with NORMAL does not sync on every commit.
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.executescript(SCHEMA)
 
 
 def _path_of(uri):

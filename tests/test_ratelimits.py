@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -99,6 +100,25 @@ def test_increments_from_two_processes_never_lose_a_count(storage_uri):
     # Every increment saw a count no other one saw: none read a count another was writing.
     assert sorted(seen[0] + seen[1]) == list(range(1, 1001))
     assert SQLiteStorage(storage_uri).get("fan") == 1000
+
+
+def test_a_process_opening_a_new_file_while_another_holds_it_waits_its_turn(storage_uri):
+    # Processes starting together race to turn a new file to WAL; the loser used to get "database
+    # is locked" on its first count (a 500 to whoever it served), once its busy timeout was out.
+    path = storage_uri.removeprefix("sqlite:///")
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE other (x)")
+    holder.execute("BEGIN")
+    holder.execute("SELECT * FROM other").fetchall()  # a read lock: no one may change the journal
+    release = threading.Timer(0.6, holder.rollback)
+    release.start()
+    try:
+        storage = SQLiteStorage(storage_uri, timeout=0.2)
+        assert storage.incr("fan", 60) == 1
+    finally:
+        release.join()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_counters_live_in_a_file_of_their_own_in_the_instance_folder(app):
