@@ -66,7 +66,8 @@ class Tree:
         self.name, self.path, self.instance, self.port = name, os.path.abspath(path), instance, port
         self.base = f"http://127.0.0.1:{port}"
         self.server = self.consumer = None
-        self.logs = []
+        self.consumer_restarts = []  # (when, exit code): a consumer someone else stopped is started again
+        self._env = None
 
     def env(self, base_env):
         env = {**base_env, "PYTHONPATH": self.path, "COCREATE_INSTANCE_PATH": self.instance}
@@ -97,14 +98,27 @@ class Tree:
             self.env(env),
             os.path.join(self.instance, "gunicorn.log"),
         )
+        self._env = env
         if consumer:
-            self.consumer = _spawn(
-                [os.path.join(BIN, "flask"), "--app", "app", "worker"],
-                self.path,
-                self.env(env),
-                os.path.join(self.instance, "consumer.log"),
-            )
+            self._start_consumer()
         _wait_for_port(self.port, f"{self.name}'s gunicorn", self.server)
+
+    def _start_consumer(self):
+        self.consumer = _spawn(
+            [os.path.join(BIN, "flask"), "--app", "app", "worker"],
+            self.path,
+            self.env(self._env),
+            os.path.join(self.instance, "consumer.log"),
+        )
+
+    def ensure_running(self):
+        """Start the consumer again if it has ended (the machine is shared: someone may stop it)."""
+        if self.server.poll() is not None:
+            raise RuntimeError(f"{self.name}'s gunicorn exited with {self.server.returncode}")
+        if self.consumer is not None and self.consumer.poll() is not None:
+            self.consumer_restarts.append((time.strftime("%H:%M:%S"), self.consumer.returncode))
+            print(f"  {self.name}'s consumer had ended ({self.consumer.returncode}): starting it again", flush=True)
+            self._start_consumer()
 
     def queued_jobs(self):
         """Jobs waiting in this tree's queue (0 without a consumer or a queue)."""
@@ -120,6 +134,7 @@ class Tree:
         """Seconds until the queue is empty (the consumer's last job may still be running then)."""
         started = time.perf_counter()
         while self.queued_jobs():
+            self.ensure_running()
             if time.perf_counter() - started > QUEUE_DRAIN_SECONDS:
                 raise RuntimeError(f"{self.name}'s job queue did not drain in {QUEUE_DRAIN_SECONDS} s")
             time.sleep(0.1)
@@ -287,6 +302,12 @@ def miscounted(database_uri):
         engine.dispose()
 
 
+def clean(found, shares, below):
+    """The measurements others left alone (all of them if none was)."""
+    quiet = [result for result, (share, _tries) in zip(found, shares, strict=True) if share < below]
+    return quiet or found
+
+
 def median(values):
     return sorted(values)[len(values) // 2]
 
@@ -394,6 +415,8 @@ def main():
                 wrk(tree.base + path, 2, args.connections)
 
         def page(key, name, url):
+            for tree in trees:
+                tree.ensure_running()
             result, foreign, tries = steady(watch, args, lambda _try: wrk(url, args.duration, args.connections))
             results[key][name].append(result)
             disturbance[key][name].append((round(foreign, 3), tries))
@@ -414,6 +437,7 @@ def main():
             for tree in order:
 
                 def vote_run(attempt, tree=tree, round_number=round_number):
+                    tree.ensure_running()
                     run = (round_number * len(trees) + trees.index(tree)) * args.tries + attempt - 1
                     script = (VOTE_SCRIPT, votes_file, str(run), str(vote_runs), str(WRK_THREADS))
                     before = count_votes(database_uri)
@@ -453,22 +477,32 @@ def main():
             "tries": args.tries,
         },
         "others_share_and_tries": disturbance,
-        "ceiling": {name: median(found) for name, found in results["ceiling"].items()},
+        "ceiling_rounds": results["ceiling"],
+        "ceiling": {
+            name: median(clean(found, disturbance["ceiling"][name], args.quiet_below))
+            for name, found in results["ceiling"].items()
+        },
         "trees": {},
         "miscounted_solutions": wrong,
     }
     vote_seconds = args.rounds * args.duration
     for tree in trees:
-        rows = {name: median(found) for name, found in results[tree.name].items()}
-        rows["vote (PUT, API)"] = median(votes[tree.name]["runs"])
+        shares = disturbance[tree.name]
+        rows = {
+            name: median(clean(found, shares[name], args.quiet_below)) for name, found in results[tree.name].items()
+        }
+        vote_shares = shares["vote (PUT, API)"]
+        rows["vote (PUT, API)"] = median(clean(votes[tree.name]["runs"], vote_shares, args.quiet_below))
+        quiet_new = clean(votes[tree.name]["new"], vote_shares, args.quiet_below)
         report["trees"][tree.name] = {
             "rows": rows,
             "rounds": {**results[tree.name], "vote (PUT, API)": votes[tree.name]["runs"]},
             "new_votes": sum(votes[tree.name]["new"]),
             "new_votes_per_run": votes[tree.name]["new"],
-            "new_votes_per_second": sum(votes[tree.name]["new"]) / vote_seconds,
+            "new_votes_per_second": sum(quiet_new) / (len(quiet_new) * args.duration),
             "queue_drain_seconds_after_votes": votes[tree.name]["drain_seconds"],
             "worker_rss_mb": rss.get(tree.name, []),
+            "consumer_restarts": tree.consumer_restarts,
         }
     print_report(report, vote_seconds)
     if args.json:
@@ -501,10 +535,13 @@ def print_report(report, vote_seconds):
             )
         drains = ", ".join(f"{s:.1f}" for s in tree["queue_drain_seconds_after_votes"])
         print(
-            f"Votes: {tree['new_votes']} new vote rows in {vote_seconds} s ({tree['new_votes_per_second']:.0f} new "
-            f"votes/s; per run {tree['new_votes_per_run']}); job queue empty after each vote run in {drains} s"
+            f"Votes: {tree['new_votes']} new vote rows in {vote_seconds} s, per run {tree['new_votes_per_run']} "
+            f"({tree['new_votes_per_second']:.0f} new votes/s in the runs others left alone); "
+            f"job queue empty after each vote run in {drains} s"
         )
         print("Worker RSS after the run: " + ", ".join(f"{size:.0f} MB" for size in tree["worker_rss_mb"]))
+        if tree["consumer_restarts"]:
+            print(f"The consumer had ended and was started again: {tree['consumer_restarts']} (time, exit code)")
     names = list(report["trees"])
     if len(names) > 1:
         first = names[0]
@@ -531,7 +568,8 @@ def print_report(report, vote_seconds):
         print(
             f"\nOthers' share of the cores during the kept measurements: median {median(shares):.1%}, "
             f"max {shares[-1]:.1%}; {again} of {len(seen)} measured again (more than "
-            f"{settings['quiet_below']:.0%} during the first try)"
+            f"{settings['quiet_below']:.0%} during the first try); the medians leave out "
+            f"{sum(share >= settings['quiet_below'] for share, _tries in seen)} still disturbed after every try"
         )
     print(f"Solutions whose count disagrees with their rows: {report['miscounted_solutions']}")
 

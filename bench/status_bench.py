@@ -278,6 +278,8 @@ def main():
                 # Measured again (another change) when others used more than --quiet-below of the
                 # cores during it, at most --tries changes in all.
                 for attempt in range(1, args.tries + 1):
+                    for each in trees:
+                        each.ensure_running()
                     watch.wait_until_quiet(args.quiet_below)
                     with watch.measure() as seen:
                         door, fanout, to, _mark = change(tree, forum, token, solution_id, len(voter_ids))
@@ -334,6 +336,7 @@ def main():
             "not_in_time": len(late),
             "consumer": tree.consumer is not None,
             "others_share_and_tries": results[tree.name]["others"],
+            "consumer_restarts": tree.consumer_restarts,
         }
         report["trees"][tree.name] = summary
         fan = "at the door" if not any(told) else f"{summary['fanout_p50_s']:.2f}"
