@@ -4,6 +4,7 @@ from forum.accounts.models import User
 from forum.audit import AuditEntry
 from forum.challenges.models import Challenge
 from forum.communities.models import Community, CommunityRole
+from forum.health import HealthProbe
 from forum.media.models import Image
 from forum.moderation.models import Flag, Suspension
 from forum.notifications.models import Notification, NotificationOutbox
@@ -31,6 +32,7 @@ __all__ = [
     "EventSignup",
     "Flag",
     "Follow",
+    "HealthProbe",
     "Image",
     "Merge",
     "Notification",

@@ -1,8 +1,8 @@
 """The home page, the language switch, the API documentation page and the health check."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 
-from forum import text
+from forum import health, text
 from forum.api.openapi import document
 from forum.challenges.services import trending_challenges
 from forum.communities.services import list_communities
@@ -28,7 +28,12 @@ def set_language(code):
 
 @bp.route("/healthz")
 def healthz():
-    return {"status": "ok"}
+    checks = health.check()
+    healthy = all(result == "ok" for result in checks.values())
+    response = jsonify(status="ok" if healthy else "failing", checks=checks)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/api")
