@@ -19,7 +19,7 @@ from forum.exports.writers import WRITERS
 from forum.points import services as points
 from forum.search import queue
 from forum.search.rebuild import rebuild_index
-from forum.transaction import writes
+from forum.transaction import unit_of_work, writes
 
 ROLES = ("fan", "staff", "product", "admin")
 
@@ -175,14 +175,19 @@ def create_user(name, email, password, role, community_slug):
 
 
 @click.command("seed-demo")
-@writes
 def seed_demo():
     """Load the demo communities and users on first run; print the demo logins."""
-    logins = demo.load(current_app.instance_path)
+    path = demo.logins_file(current_app.config["SQLALCHEMY_DATABASE_URI"], current_app.instance_path)
+    with unit_of_work():
+        logins = demo.load()
     if logins is None:
         click.echo("Demo data is already loaded.")
-        logins = demo.saved_logins(current_app.instance_path)
+        logins = demo.saved_logins(path)
+    else:
+        demo.save_logins(path, logins)  # once the users exist: the file names no password that does not
     click.echo(demo.format_logins(logins))
+    if path:
+        click.echo(f"(kept in {path})")
 
 
 def _field_message(error):

@@ -3,13 +3,18 @@ secondary-pollution campaign in its voting phase, and Xiaomi fans' feature reque
 
 Everything goes through the same services as the pages, so the demo obeys the forum's rules.
 
-Passwords are random per installation and kept in instance/demo_logins.json, so a demo
-that ends up on a public address does not come with published admin credentials.
+Passwords are random per installation, so a demo that ends up on a public address does not
+come with published admin credentials. They are kept next to the database they belong to
+(`instance/cocreate.demo_logins.json` for the default one; the instance folder, by server and
+database name, for PostgreSQL), so seeding another database never overwrites another's logins.
 """
 
 import json
 import os
+import re
 import secrets
+
+from sqlalchemy.engine import make_url
 
 from forum import demo_content as content
 from forum.accounts import services as accounts
@@ -20,7 +25,7 @@ from forum.extensions import db
 from forum.solutions import comments, votes
 from forum.solutions import services as solutions
 
-LOGINS_FILE = "demo_logins.json"
+LOGINS_SUFFIX = ".demo_logins.json"
 
 COMMUNITIES = [
     {
@@ -61,8 +66,9 @@ USERS = [
 ]
 
 
-def load(instance_path):
-    """Create the demo data unless it exists; return the logins, or None if already loaded."""
+def load():
+    """Create the demo data unless it exists, in the current unit of work; return the logins (to
+    save once it commits), or None if already loaded."""
     if db.session.execute(db.select(Community.id).filter_by(slug=COMMUNITIES[0]["slug"])).first():
         return None
     by_slug = {
@@ -80,7 +86,6 @@ def load(instance_path):
         logins.append({"username": username, "password": password, "role": described})
     _haier_campaign(users, by_slug["haier-washers"])
     _xiaomi_requests(users, by_slug["xiaomi-phones"])
-    _save_logins(instance_path, logins)
     return logins
 
 
@@ -117,12 +122,33 @@ def _xiaomi_requests(users, community):
             solutions.submit_solution(users[proposer], problem, solution_title, solution_body, tags)
 
 
-def saved_logins(instance_path):
+def logins_file(database_uri, instance_path):
+    """Where the logins of the demo in `database_uri` are kept: beside a SQLite file, in the
+    instance folder for a database server; None for a database in memory."""
+    url = make_url(database_uri)
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            return None
+        stem = os.path.splitext(os.path.abspath(url.database))[0]
+        return stem + LOGINS_SUFFIX
+    name = "_".join(str(part) for part in (url.host, url.port, url.database) if part)
+    return os.path.join(instance_path, re.sub(r"[^A-Za-z0-9.-]+", "_", name) + LOGINS_SUFFIX)
+
+
+def saved_logins(path):
     try:
-        with open(os.path.join(instance_path, LOGINS_FILE), encoding="utf-8") as f:
+        with open(path, encoding="utf-8") as f:
             return json.load(f)
-    except (OSError, ValueError):
+    except (OSError, TypeError, ValueError):  # TypeError: no file for a database in memory
         return []
+
+
+def save_logins(path, logins):
+    if path is None:
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(logins, f, ensure_ascii=False, indent=2)
 
 
 def format_logins(logins):
@@ -132,10 +158,3 @@ def format_logins(logins):
     lines = ["Demo logins (username  password  role):"]
     lines += [f"  {login['username']:<{width}}  {login['password']}  {login['role']}" for login in logins]
     return "\n".join(lines)
-
-
-def _save_logins(instance_path, logins):
-    path = os.path.join(instance_path, LOGINS_FILE)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(logins, f, ensure_ascii=False, indent=2)

@@ -3,6 +3,7 @@
 import json
 import os
 
+from forum import demo
 from forum.accounts.models import User
 from forum.communities.models import Community
 from forum.extensions import db
@@ -53,12 +54,28 @@ def test_seed_demo_loads_once_and_prints_the_logins(app, runner):
     roles = {u.username: u.site_role for u in db.session.execute(db.select(User)).scalars()}
     assert roles["admin"] == "admin" and roles["product_lead"] == "product"
 
-    with open(os.path.join(app.instance_path, "demo_logins.json"), encoding="utf-8") as f:
+    kept = demo.logins_file(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
+    assert f"(kept in {kept})" in first.output
+    with open(kept, encoding="utf-8") as f:
         saved = json.load(f)
+    assert oct(os.stat(kept).st_mode & 0o777) == "0o600"
     admin_password = next(login["password"] for login in saved if login["username"] == "admin")
     second = runner.invoke(args=["seed-demo"])
     assert "already loaded" in second.output and admin_password in second.output
     assert db.session.execute(db.select(db.func.count()).select_from(Community)).scalar() == 2
+
+
+def test_demo_logins_are_kept_beside_the_database_they_belong_to(tmp_path):
+    # Seeding another database used to overwrite instance/demo_logins.json, the default demo's.
+    instance = str(tmp_path / "instance")
+    default = demo.logins_file(f"sqlite:///{instance}/cocreate.db", instance)
+    assert default == f"{instance}/cocreate.demo_logins.json"
+    assert demo.logins_file("sqlite:////srv/forum/forum.db", instance) == "/srv/forum/forum.demo_logins.json"
+    server = demo.logins_file("postgresql+psycopg://postgres@127.0.0.1:5432/test?options=x", instance)
+    assert server == f"{instance}/127.0.0.1_5432_test.demo_logins.json"
+    other = demo.logins_file("postgresql+psycopg://u@db.example.com/forum", instance)
+    assert other == f"{instance}/db.example.com_forum.demo_logins.json"
+    assert demo.logins_file("sqlite://", instance) is None and demo.saved_logins(None) == []
 
 
 def test_seed_demo_runs_the_haier_campaign_in_its_voting_phase(app, runner):
