@@ -131,9 +131,16 @@ def can_vote(user, solution):
 
 
 def can_edit_solution(user, solution):
+    """Staff always; the author while submissions are open. From the voting phase on an idea's
+    text is what people vote for, so only staff change it, with a note (edit_needs_note)."""
     if is_staff(user, solution.challenge.community):
         return True
-    return _is_writing_author(user, solution) and solution.challenge.current_phase() in VOTING_PHASES
+    return _is_writing_author(user, solution) and solution.challenge.current_phase() in SUBMISSION_PHASES
+
+
+def edit_needs_note(solution):
+    """Whether an edit must say why: past the submission phase, where only staff edit."""
+    return solution.challenge.current_phase() not in SUBMISSION_PHASES
 
 
 def can_answer(user, solution):
@@ -157,10 +164,6 @@ def review_refusal(user, solution):
     if solution.challenge.current_phase() != "review":
         return _l("Solutions are scored in the review phase.")
     return None
-
-
-def can_see_history(user, solution):
-    return is_staff(user, solution.challenge.community)
 
 
 def comment_refusal(user, challenge, solution=None):

@@ -6,6 +6,7 @@ import pytest
 
 from forum.accounts import tokens
 from forum.accounts.models import ApiToken
+from forum.challenges import services as challenges
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.review import prototypes, status
@@ -236,6 +237,24 @@ def test_author_edits_text_through_patch(app, users, challenge, api):
     assert changed.get_json()["title"] == "First" and changed.get_json()["tags"] == ["one"]
     assert changed.get_json()["body"] == "Better body."
     assert_error(api(users["fan"]).patch(f"/api/v1/solutions/{solution.id}", json={"body": "x"}), 403, "forbidden")
+
+
+def test_from_voting_on_the_api_lets_only_staff_edit_with_a_note(app, users, challenge, api):
+    # The author changed an idea's title through the API in the voting phase, after it had
+    # collected votes (200), and nobody could see it had changed.
+    author = factories.user("writer")
+    solution = factories.solution(author, challenge, title="First")
+    factories.door(votes.cast_vote, users["fan"], solution)
+    factories.door(challenges.set_phase, users["staff"], challenge, "voting")
+    url = f"/api/v1/solutions/{solution.id}"
+    assert_error(api(author).patch(url, json={"title": "Something else"}), 403, "forbidden")
+    assert_error(api(users["staff"]).patch(url, json={"title": "Clearer"}), 422, "rule_broken", "note")
+    assert api(users["fan"]).get(url).get_json()["edited"] is None
+    note = "A clearer title, agreed with the author"
+    changed = api(users["staff"]).patch(url, json={"title": "Clearer", "note": note})
+    assert changed.status_code == 200
+    assert changed.get_json()["title"] == "Clearer" and changed.get_json()["edited"] is not None
+    assert api(users["fan"]).get(url).get_json()["edited"] == changed.get_json()["edited"]
 
 
 def test_vote_and_withdraw(app, users, solution, api):

@@ -35,7 +35,7 @@ ACCESS = {
     "solutions.new": "member",
     "solutions.edit": "staff",
     "solutions.detail": "public",
-    "solutions.history": "staff",
+    "solutions.history": "public",
     "solutions.vote": "member",
     "solutions.follow": "member",
     "solutions.comment_on_challenge": "member",

@@ -5,7 +5,8 @@ import pytest
 from forum.challenges import services as challenges
 from forum.errors import Forbidden, RuleBroken
 from forum.extensions import db
-from forum.solutions import services
+from forum.notifications.models import Notification
+from forum.solutions import follows, services, votes
 from forum.solutions.models import Solution, SolutionRevision
 from tests import factories
 
@@ -65,19 +66,89 @@ def test_bad_tags_are_refused(app, challenge, users):
         services.submit_solution(users["fan"], challenge, "T", "B", "<script>")
 
 
-def test_edits_keep_a_history_staff_can_read(app, challenge, users, login):
+def test_edits_before_any_vote_are_free_and_their_history_is_public(app, challenge, users, login, client):
     solution = factories.solution(users["fan"], challenge, title="First", body="Version one")
     fan = login(users["fan"])
     response = fan.post(f"/solutions/{solution.id}/edit", data={"title": "Second", "body": "Version two"})
     assert response.status_code == 302
     revision = db.session.execute(db.select(SolutionRevision)).scalar_one()
-    assert (revision.title, revision.body) == ("First", "Version one")
-    assert fan.get(f"/solutions/{solution.id}/history").status_code == 403
-    staff = login(users["staff"])
-    assert "Version one" in staff.get(f"/solutions/{solution.id}/history").get_data(as_text=True)
+    assert (revision.title, revision.body, revision.votes, revision.note) == ("First", "Version one", 0, None)
+    assert db.session.get(Solution, solution.id).edited is None  # nobody had voted: no mark
+    assert 'class="edited"' not in client.get(f"/solutions/{solution.id}").get_data(as_text=True)
+    # The history was staff-only (403 to the author); it is everyone's now, visitors included.
+    history = client.get(f"/solutions/{solution.id}/history")
+    assert history.status_code == 200 and "Version one" in history.get_data(as_text=True)
+    assert _told(solution, "edited") == set()
     other = factories.user("other_fan")
     with pytest.raises(Forbidden):
-        services.edit_solution(other, solution, "Hijack", "Mine now")
+        factories.door(services.edit_solution, other, solution, "Hijack", "Mine now")
+
+
+def test_an_edit_after_votes_is_marked_public_and_tells_voters_and_followers(app, challenge, users, login, client):
+    author, voter, follower = factories.user("author"), factories.user("voter"), factories.user("follower")
+    solution = factories.solution(author, challenge, title="Steam the drum", body="Steam after each wash.")
+    factories.door(votes.cast_vote, voter, solution)
+    factories.door(follows.add_follow, follower, solution)
+    page = login(author).get(f"/solutions/{solution.id}/edit").get_data(as_text=True)
+    assert "1 person has voted for this idea." in page  # the author knows before saving
+    assert 'name="note"' not in page  # in submission the author needs no reason
+
+    changed = login(author).post(
+        f"/solutions/{solution.id}/edit", data={"title": "Steam the drum", "body": "Steam and dry it."}
+    )
+    assert changed.status_code == 302
+    edited = db.session.get(Solution, solution.id).edited
+    assert edited is not None
+    assert 'class="edited"' in client.get(f"/solutions/{solution.id}").get_data(as_text=True)
+    history = client.get(f"/solutions/{solution.id}/history").get_data(as_text=True)
+    assert "after 1 vote" in history and "Steam after each wash." in history
+    assert _told(solution, "edited") == {voter.id, follower.id}  # not the author, who made it
+
+    # Saving the same text again changes nothing anyone voted for: no one is told again.
+    login(author).post(f"/solutions/{solution.id}/edit", data={"title": "Steam the drum", "body": "Steam and dry it."})
+    assert len(_notices(solution, "edited")) == 2
+    assert db.session.get(Solution, solution.id).edited == edited
+
+
+def test_from_voting_on_only_staff_edit_and_they_say_why(app, challenge, users, login):
+    author, voter = factories.user("author"), factories.user("voter")
+    solution = factories.solution(author, challenge, title="Steam the drum", body="Steam after each wash.")
+    factories.door(votes.cast_vote, voter, solution)
+    factories.door(challenges.set_phase, users["staff"], challenge, "voting")
+
+    assert login(author).get(f"/solutions/{solution.id}/edit").status_code == 403
+    refused = login(author).post(f"/solutions/{solution.id}/edit", data={"title": "Bait", "body": "Switch"})
+    assert refused.status_code == 403
+    assert db.session.get(Solution, solution.id).title == "Steam the drum"
+
+    staff = login(users["staff"])
+    assert 'name="note"' in staff.get(f"/solutions/{solution.id}/edit").get_data(as_text=True)
+    unexplained = staff.post(f"/solutions/{solution.id}/edit", data={"title": "Steam the drum", "body": "Fixed typo"})
+    page = unexplained.get_data(as_text=True)
+    assert unexplained.status_code == 200 and "Say why you change an idea people are voting on." in page
+    assert "Fixed typo" in page  # what staff typed comes back
+    assert db.session.get(Solution, solution.id).body == "Steam after each wash."
+
+    explained = staff.post(
+        f"/solutions/{solution.id}/edit",
+        data={"title": "Steam the drum", "body": "Steam after each wash, then dry.", "note": "The author's fix"},
+    )
+    assert explained.status_code == 302
+    revision = db.session.execute(db.select(SolutionRevision)).scalar_one()
+    assert (revision.note, revision.votes, revision.editor_id) == ("The author's fix", 1, users["staff"].id)
+    assert "The author&#39;s fix" in login(voter).get(f"/solutions/{solution.id}/history").get_data(as_text=True)
+    assert _told(solution, "edited") == {voter.id, author.id}
+    with pytest.raises(RuleBroken) as caught:
+        factories.door(services.edit_solution, users["staff"], solution, "T", "B", note="")
+    assert caught.value.field == "note"
+
+
+def _notices(solution, kind):
+    return db.session.execute(db.select(Notification).filter_by(solution_id=solution.id, kind=kind)).scalars().all()
+
+
+def _told(solution, kind):
+    return {notice.user_id for notice in _notices(solution, kind)}
 
 
 def test_users_cannot_set_what_they_may_not(app, challenge, users, login):

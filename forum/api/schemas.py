@@ -87,6 +87,10 @@ OBJECTS = {
             "votes": {"type": "integer", "minimum": 0},
             "comments": {"type": "integer", "minimum": 0},
             "created": TIME,
+            "edited": {
+                **nullable(TIME),
+                "description": "when its text last changed after people had voted for it (its history is public)",
+            },
             "hidden": {"type": "boolean"},
         }
     ),
@@ -202,6 +206,11 @@ BODIES = {
                 "title": text(200, 1),
                 "body": text(20_000, 1),
                 "tags": {"type": "array", "items": text(30, 1), "maxItems": 8},
+                "note": {
+                    **text(500),
+                    "description": "why the text changes: required from the voting phase on (staff only edit "
+                    "then); kept in the public history",
+                },
                 "hidden": {"type": "boolean", "description": "staff: hide from everyone but staff and the author"},
             },
             [],

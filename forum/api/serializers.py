@@ -47,6 +47,7 @@ def solution(row):
         "votes": row.vote_count,
         "comments": row.comment_count,
         "created": time(row.created),
+        "edited": time(row.edited),
         "hidden": row.visibility != "public",
     }
 

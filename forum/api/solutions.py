@@ -66,7 +66,8 @@ def get_solution(solution_id):
 @operation(
     "/solutions/<int:solution_id>",
     "PATCH",
-    summary="Edit the text (author while submissions are open, staff) or hide and restore it (staff)",
+    summary="Edit the text (the author while submissions are open; staff, with a note, from voting on) "
+    "or hide and restore it (staff)",
     tag="solutions",
     params=[SOLUTION_ID],
     body="SolutionChange",
@@ -83,7 +84,7 @@ def change_solution(solution_id):
     if data.keys() - {"hidden"}:
         tags = ",".join(data["tags"]) if "tags" in data else ",".join(tag.name for tag in solution.tags)
         title, body = data.get("title", solution.title), data.get("body", solution.body)
-        services.edit_solution(current_user, solution, title, body, tags)
+        services.edit_solution(current_user, solution, title, body, tags, note=data.get("note", ""))
     if "hidden" in data and data["hidden"] != (solution.visibility != "public"):
         (moderation.hide if data["hidden"] else moderation.restore)(current_user, solution)
     return serializers.solution(solution)

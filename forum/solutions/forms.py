@@ -29,6 +29,13 @@ class SolutionForm(FlaskForm):
     )
     # Uploads already stored by an earlier attempt of this form, so an error loses none of them.
     image_ids = HiddenField()
+    # Shown to staff editing from the voting phase on, where the reason is required (services).
+    note = TextAreaField(
+        _l("Why this change"),
+        validators=[Length(max=500)],
+        description=_l("Shown in the idea's public history; its voters and followers are told."),
+        render_kw={"rows": 2},
+    )
     submit = SubmitField(_l("Submit solution"))
 
     def kept_image_ids(self):

@@ -61,6 +61,9 @@ class Solution(db.Model):
     review_requested: Mapped[datetime | None]
     created: Mapped[datetime] = mapped_column(default=utcnow)
     updated: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The last edit of its text once people had voted for it, or by staff from the voting phase
+    # on: shown as "edited", with the history everyone can read. Edits before any vote are free.
+    edited: Mapped[datetime | None]
 
     challenge = relationship("Challenge")
     author = relationship("User")
@@ -73,13 +76,17 @@ class Solution(db.Model):
 
 
 class SolutionRevision(db.Model):
-    """The text of a solution before an edit, for staff to see what changed."""
+    """The text of a solution before an edit: its public history."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     solution_id: Mapped[int] = mapped_column(ForeignKey("solution.id", ondelete="CASCADE"), index=True)
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # The votes the idea had when it was edited, and the editor's reason (required of staff
+    # editing from the voting phase on).
+    votes: Mapped[int] = mapped_column(default=0, server_default="0")
+    note: Mapped[str | None] = mapped_column(Text)
     created: Mapped[datetime] = mapped_column(default=utcnow)
 
     editor = relationship("User")

@@ -21,6 +21,7 @@ from forum.paging import keyset_page
 from forum.permissions import (
     can_edit_solution,
     can_see,
+    edit_needs_note,
     is_admin,
     is_member,
     is_staff,
@@ -31,12 +32,14 @@ from forum.permissions import (
 from forum.solutions import follows
 from forum.solutions.models import STATUSES, Solution, SolutionRevision, Tag
 from forum.solutions.ranking import hot_score
+from forum.solutions.votes import voter_ids
 from forum.validation import checked_markdown, checked_text
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
 TAGS_MAX = 8
 TAG_MAX = 30
+NOTE_MAX = 500
 PAGE_SIZE = 20
 TAG_PATTERN = re.compile(r"^[\w-]{1,30}$")
 
@@ -111,19 +114,33 @@ def submit_solution(actor, challenge, title, body, tags="", image_ids=()):
     return solution
 
 
-def edit_solution(actor, solution, title, body, tags="", image_ids=()):
-    """Change a solution, keeping the text it had. Raises Forbidden or RuleBroken."""
+def edit_solution(actor, solution, title, body, tags="", image_ids=(), note=""):
+    """Change a solution, keeping the text it had. Raises Forbidden or RuleBroken.
+
+    Free while nobody has voted for it; once someone has, the edit is public (the idea shows as
+    edited, its history says after how many votes) and its voters and followers are told, so
+    no one's vote quietly comes to mean something else. From the voting phase on only staff edit
+    (can_edit_solution), and they say why (`note`, kept in the history)."""
     require(can_edit_solution(actor, solution), _l("You can no longer edit this solution."))
-    revision = SolutionRevision(solution_id=solution.id, editor_id=actor.id, title=solution.title, body=solution.body)
+    noted = edit_needs_note(solution)
+    missing = _l("Say why you change an idea people are voting on.") if noted else None
+    note = checked_text(note, "note", NOTE_MAX, missing) or None
     before = {"title": solution.title, "body": solution.body}
+    revision = SolutionRevision(
+        solution_id=solution.id, editor_id=actor.id, votes=solution.vote_count, note=note, **before
+    )
     _apply(solution, title, body, tags)
+    after = {"title": solution.title, "body": solution.body}
     if actor.id != solution.author_id:
-        after = {"title": solution.title, "body": solution.body}
         record_action(
             actor, "solution.edit", solution, community=solution.challenge.community, before=before, after=after
         )
     db.session.add(revision)
     media.attach_images(actor, solution, _image_ids(image_ids))
+    if after != before and (solution.vote_count or noted):
+        solution.edited = utcnow()
+        stake = voter_ids(solution) | follows.follower_ids(solution) | {solution.author_id}
+        notify(stake, "edited", actor=actor, challenge=solution.challenge, solution=solution)
     return solution
 
 

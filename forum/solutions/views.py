@@ -13,7 +13,7 @@ from forum.permissions import (
     can_answer,
     can_edit_solution,
     can_read_reviews,
-    can_see_history,
+    edit_needs_note,
     require,
     review_refusal,
     submission_refusal,
@@ -76,7 +76,9 @@ def edit(solution_id):
     image_ids = _validate_keeping_uploads(form)
     if image_ids is not None:
         try:
-            services.edit_solution(current_user, solution, form.title.data, form.body.data, form.tags.data, image_ids)
+            services.edit_solution(
+                current_user, solution, form.title.data, form.body.data, form.tags.data, image_ids, form.note.data
+            )
         except RuleBroken as error:
             attach_error(form, error)
         else:
@@ -110,10 +112,9 @@ def detail(solution_id):
 
 
 @bp.route("/solutions/<int:solution_id>/history")
-@login_required
 def history(solution_id):
+    # Public: whoever may read the idea may read what it said before (hidden ideas are NotFound).
     solution = services.get_solution_for(current_user, solution_id)
-    require(can_see_history(current_user, solution))
     return render_template("solutions/history.html", solution=solution, revisions=services.revisions(solution))
 
 
@@ -236,4 +237,5 @@ def _render_form(form, challenge, solution, refusal):
         refusal=refusal,
         pending=pending,
         similar=similar,
+        needs_note=solution is not None and edit_needs_note(solution),
     )
