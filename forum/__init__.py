@@ -29,7 +29,7 @@ from forum.api import bp as api_bp
 from forum.challenges.views import bp as challenges_bp
 from forum.communities.views import bp as communities_bp
 from forum.exports.views import bp as exports_bp
-from forum.extensions import csrf, limiter, login_manager
+from forum.extensions import csrf, limiter, login_manager, mail
 from forum.main.views import bp as main_bp
 from forum.media.views import bp as media_bp
 from forum.moderation.views import bp as moderation_bp
@@ -95,6 +95,7 @@ def register_extensions(app):
     api_auth.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     permissions.init_app(app)

@@ -67,6 +67,25 @@ RATELIMIT_FLAG = "10 per minute;50 per day"
 # Exports read every idea of a community; per account.
 RATELIMIT_EXPORT = "10 per minute"
 
+# Mail, by Flask-Mailman's own settings (COCREATE_MAIL_SERVER=127.0.0.1 COCREATE_MAIL_PORT=2525 ...).
+# Without a MAIL_SERVER, mail is written to files in MAIL_FILE_PATH (instance/mail/ by default).
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "Cocreate <no-reply@localhost>"
+MAIL_TIMEOUT = 30
+# smtp, file, console or locmem (tests); None: smtp with a MAIL_SERVER, else file.
+MAIL_BACKEND = None
+MAIL_FILE_PATH = None
+# A reset link works this long, once; a sign-up link this long.
+PASSWORD_RESET_SECONDS = 60 * 60
+REGISTRATION_SECONDS = 60 * 60 * 48
+# Reset mails asked for, per address.
+RATELIMIT_RESET = "5 per hour;20 per day"
+
 # One INFO line per request (method, path, status, milliseconds).
 LOG_REQUESTS = True
 LOG_LEVEL = "INFO"

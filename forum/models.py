@@ -1,10 +1,11 @@
 """Every model, imported in one place so the metadata is whole for migrations and tests."""
 
-from forum.accounts.models import User
+from forum.accounts.models import PendingSignUp, User
 from forum.audit import AuditEntry
 from forum.challenges.models import Challenge
 from forum.communities.models import Community, CommunityRole
 from forum.health import HealthProbe
+from forum.mail.models import MailOutbox
 from forum.media.models import Image
 from forum.moderation.models import Flag, Suspension
 from forum.notifications.models import Notification, NotificationOutbox
@@ -34,9 +35,11 @@ __all__ = [
     "Follow",
     "HealthProbe",
     "Image",
+    "MailOutbox",
     "Merge",
     "Notification",
     "NotificationOutbox",
+    "PendingSignUp",
     "PointAward",
     "Prototype",
     "PrototypeUpdate",

@@ -28,6 +28,10 @@ def load(app, overrides=None):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or ratelimit_storage.uri_for(
             os.path.join(app.instance_path, ratelimit_storage.FILE_NAME)
         )
+    if not app.config["MAIL_BACKEND"]:
+        app.config["MAIL_BACKEND"] = "smtp" if app.config["MAIL_SERVER"] else "file"
+    if not app.config["MAIL_FILE_PATH"]:
+        app.config["MAIL_FILE_PATH"] = os.path.join(app.instance_path, "mail")
     if app.config["HTTPS"]:
         app.config.update(
             SESSION_COOKIE_SECURE=True,

@@ -58,6 +58,8 @@ def _config(database_uri, **overrides):
         # Jobs run right after the commit that asks for them, in the test's process; the tests in
         # tests/test_served_*.py run the forum with its real consumer.
         "JOBS_IMMEDIATE": True,
+        # Mail stays in memory (flask_mailman's outbox); tests/test_mail.py talks to a real SMTP server.
+        "MAIL_BACKEND": "locmem",
     }
     config.update(overrides)
     return config
@@ -124,6 +126,7 @@ def app(base_app):
     with base_app.app_context():
         limiter.reset()
         base_app.extensions["fragments"].clear()  # ids start again at 1 in the emptied tables
+        base_app.extensions["mailman"].outbox = []  # what the test's mails are read from
         yield base_app
         db.session.remove()
         _empty_tables()

@@ -9,7 +9,7 @@ from forum.accounts import services
 from forum.accounts.models import User
 from forum.errors import RuleBroken
 from forum.extensions import db
-from tests import factories
+from tests import factories, mail
 
 EVIL_NEXTS = [
     "https://evil.example",
@@ -31,18 +31,68 @@ def _register(client, **overrides):
     return client.post("/register", data=data)
 
 
-def test_register_logs_in_and_stores_a_salted_hash(app, client):
-    response = _register(client)
-    assert response.status_code == 302
+def _sign_up(client, **overrides):
+    """Fill in the form, open the mailed link and press its button: the answer to that."""
+    assert _register(client, **overrides).status_code == 200
+    link = mail.link_in(mail.sent(overrides.get("email", "lin@example.com"))[-1], "/register/")
+    return client.post(link)
+
+
+def test_signing_up_mails_a_link_that_makes_the_account_and_signs_in(app, client):
+    answer = _register(client)
+    assert answer.status_code == 200 and "We have sent a message to lin@example.com" in answer.get_data(as_text=True)
+    assert db.session.execute(db.select(User)).first() is None  # nothing exists until the link is opened
+    [message] = mail.sent("lin@example.com")
+    assert message.subject == "Finish signing up to Cocreate"
+    link = mail.link_in(message, "/register/")
+    assert mail.LINK.search(message.alternatives[0][0]).group().endswith(link)  # the HTML part has it too
+    assert link.startswith("/register/") and "127.0.0.1:5000" in message.body  # PUBLIC_URL, not the Host header
+
+    page = client.get(link)  # mail scanners open links: a GET only shows the button
+    assert page.status_code == 200 and "lin_wei" in page.get_data(as_text=True)
+    assert db.session.execute(db.select(User)).first() is None
+    assert client.post(link).status_code == 302
     user = db.session.execute(db.select(User)).scalar_one()
     assert user.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"])
     assert user.password_hash.count("$") == 2  # method$salt$hash
     assert "long enough!" not in user.password_hash
-    assert client.get("/account").status_code == 200
+    assert client.get("/account").status_code == 200  # signed in
+
+    used = app.test_client().post(link)
+    assert used.status_code == 200 and "This link has expired or has been used." in used.get_data(as_text=True)
+    assert db.session.execute(db.select(db.func.count()).select_from(User)).scalar() == 1
+
+
+def test_a_known_address_gets_the_same_answer_and_its_owner_a_mail(app, client):
+    # The form said "An account with that email already exists.": anyone could test addresses.
+    owner = factories.user("anna", email="anna@example.com")
+    known = _register(client, username="someone_new", email="anna@example.com")
+    fresh = _register(app.test_client(), username="someone_else", email="fresh@example.com")
+    assert known.status_code == fresh.status_code == 200
+    strip = lambda page, email: re.sub(r'name="csrf_token"[^>]*', "", page.get_data(as_text=True).replace(email, "@"))  # noqa: E731
+    assert strip(known, "anna@example.com") == strip(fresh, "fresh@example.com")
+    [message] = mail.sent("anna@example.com")
+    assert message.subject == "You already have a Cocreate account" and "anna" in message.body
+    assert mail.link_in(message, "/login") and mail.link_in(message, "/password/forgot")
+    assert "/register/" not in message.body
+    names = set(db.session.execute(db.select(User.username)).scalars())
+    assert names == {"anna"} and owner.email == "anna@example.com"
+    wrong = client.post("/login", data={"login": "someone_new", "password": "long enough!"})
+    assert "Wrong username or password." in wrong.get_data(as_text=True)
+
+
+def test_a_sign_up_link_loses_to_an_account_made_meanwhile(app, client):
+    _register(client, username="first_one")
+    _register(app.test_client(), username="second_one")
+    first, second = (mail.link_in(m, "/register/") for m in mail.sent("lin@example.com"))
+    assert client.post(second).status_code == 302
+    late = app.test_client().post(first)
+    assert "This link has expired or has been used." in late.get_data(as_text=True)  # spent with its address
+    assert set(db.session.execute(db.select(User.username)).scalars()) == {"second_one"}
 
 
 def test_register_accepts_chinese_usernames(client):
-    assert _register(client, username="米粉小王").status_code == 302
+    assert _sign_up(client, username="米粉小王").status_code == 302
     assert client.get("/u/米粉小王").status_code == 200
 
 

@@ -178,6 +178,7 @@ def samples(app, community, users):
         "code": "en",
         "filename": "app.css",
         "token_id": token.id,
+        "token": "not-a-mailed-link",
     }
 
 

@@ -7,7 +7,7 @@ import sys
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from tests import factories
+from tests import factories, mail
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATALOG = os.path.join(ROOT, "forum", "translations", "zh_Hans", "LC_MESSAGES")
@@ -93,8 +93,12 @@ def test_registering_saves_only_a_language_the_visitor_picked(app, client):
 
     data = {"password": "long enough!", "confirm": "long enough!"}
     client.post("/register", data={**data, "username": "browser_en", "email": "a@example.com"})
+    client.post(mail.link_in(mail.sent("a@example.com")[0], "/register/"))
     picker = app.test_client()
     picker.get("/language/zh_Hans")
     picker.post("/register", data={**data, "username": "picked_zh", "email": "b@example.com"})
+    [chinese] = mail.sent("b@example.com")
+    assert chinese.subject == "完成 Cocreate 注册"  # the mail speaks the language the visitor picked
+    picker.post(mail.link_in(chinese, "/register/"))
     locales = dict(db.session.execute(db.select(User.username, User.locale)).all())
     assert locales == {"browser_en": None, "picked_zh": "zh_Hans"}

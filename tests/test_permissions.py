@@ -19,6 +19,9 @@ ACCESS = {
     "main.set_language": "public",
     "main.healthz": "public",
     "accounts.register": "public",
+    "accounts.finish_sign_up": "public",
+    "accounts.forgot_password": "public",
+    "accounts.reset_password": "public",
     "accounts.login": "public",
     "accounts.logout": "public",
     "accounts.profile": "public",
@@ -195,6 +198,7 @@ def _requests(app, community, users):
         "code": "en",
         "filename": "app.css",
         "token_id": _sample_token(users),
+        "token": "not-a-mailed-link",
     }
     # Logging out ends the session, so it goes last.
     rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "accounts.logout")

@@ -84,3 +84,19 @@ class ApiToken(db.Model):
     revoked: Mapped[datetime | None]
 
     user = relationship("User")
+
+
+class PendingSignUp(db.Model):
+    """A sign-up waiting for its owner to open the link mailed to the address: the account is
+    made then, so a sign-up with an address that has an account looks, to whoever typed it, like
+    any other (forum/accounts/signup.py). Only the link's SHA-256 is stored."""
+
+    __tablename__ = "pending_sign_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(30))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    created: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -32,22 +32,35 @@ def normalize_email(email):
 
 
 def register(username, email, password, locale=None):
-    """Create a fan account. Raises RuleBroken (with the field) when a name or email is taken."""
-    username = unicodedata.normalize("NFKC", username.strip())
-    email = normalize_email(email)
+    """Create a fan account at once (the command line, the demo; the sign-up form goes through
+    forum/accounts/signup.py). Raises RuleBroken (with the field) when a name or email is taken."""
+    username, email = normal_username(username), normalize_email(email)
+    check_new_account(username, email, password)
+    if email_taken(email):
+        raise RuleBroken(_l("An account with that email already exists."), field="email")
+    return create_account(username, email, hash_password(password), locale)
+
+
+def check_new_account(username, email, password):
+    """Refuse what a sign-up may be told: a bad or taken username (names are public), a bad
+    address, a weak password. Whether the address has an account it is never told."""
     _check_username(username)
     _check_email(email)
     _check_password(password, username, email)
-    key = username_key(username)
-    if db.session.execute(db.select(User.id).filter_by(username_key=key)).first():
+    if db.session.execute(db.select(User.id).filter_by(username_key=username_key(username))).first():
         raise RuleBroken(_l("That username is taken."), field="username")
-    if db.session.execute(db.select(User.id).filter_by(email=email)).first():
-        raise RuleBroken(_l("An account with that email already exists."), field="email")
+
+
+def email_taken(email):
+    return db.session.execute(db.select(User.id).filter_by(email=email)).first() is not None
+
+
+def create_account(username, email, password_hash, locale):
     user = User(
         username=username,
-        username_key=key,
+        username_key=username_key(username),
         email=email,
-        password_hash=_hash(password),
+        password_hash=password_hash,
         password_change_required=False,
         locale=locale,
     )
@@ -60,20 +73,31 @@ def register(username, email, password, locale=None):
     return user
 
 
+def normal_username(username):
+    return unicodedata.normalize("NFKC", (username or "").strip())
+
+
 def authenticate(login, password):
     """Return the user for a username or email and password, else None.
 
     Unknown users and wrong passwords take the same path and time.
     """
-    login = (login or "").strip()
-    column = User.email if "@" in login else User.username_key
-    value = normalize_email(login) if "@" in login else username_key(login)
-    # No account has a NUL in its name or email, and PostgreSQL would refuse to look for one.
-    user = None if "\x00" in value else db.session.execute(db.select(User).where(column == value)).scalar_one_or_none()
+    user = user_by_login(login)
     password_hash = user.password_hash if user else _dummy_hash()
     if check_password_hash(password_hash, password or "") and user is not None:
         return user
     return None
+
+
+def user_by_login(login):
+    """The account a username or an email address names, or None."""
+    login = (login or "").strip()
+    column = User.email if "@" in login else User.username_key
+    value = normalize_email(login) if "@" in login else username_key(login)
+    # No account has a NUL in its name or email, and PostgreSQL would refuse to look for one.
+    if "\x00" in value:
+        return None
+    return db.session.execute(db.select(User).where(column == value)).scalar_one_or_none()
 
 
 def password_unjudged(user):
@@ -96,8 +120,14 @@ def change_password(user, current_password, new_password):
     password or a weak new one."""
     if not check_password_hash(user.password_hash, current_password or ""):
         raise RuleBroken(_l("Your current password is not correct."), field="current_password")
+    set_new_password(user, new_password)
+
+
+def set_new_password(user, new_password):
+    """Set it and end every session of the user (other devices are logged out). Raises
+    RuleBroken (field "password") when the password rule refuses it."""
     _check_password(new_password, user.username, user.email)
-    user.password_hash = _hash(new_password)
+    user.password_hash = hash_password(new_password)
     user.password_change_required = False
     user.session_token = new_session_token()
 
@@ -142,14 +172,14 @@ def get_user(user_id):
     return get_or_raise(User, id=user_id)
 
 
-def _hash(password):
+def hash_password(password):
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def _dummy_hash():
     method = current_app.config["PASSWORD_HASH_METHOD"]
     if method not in _dummy_hashes:
-        _dummy_hashes[method] = _hash("not anybody's password")
+        _dummy_hashes[method] = hash_password("not anybody's password")
     return _dummy_hashes[method]
 
 

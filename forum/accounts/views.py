@@ -6,8 +6,16 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import services, tokens
-from forum.accounts.forms import LanguageForm, LoginForm, PasswordForm, RegisterForm, TokenForm
+from forum.accounts import reset, services, signup, tokens
+from forum.accounts.forms import (
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    PasswordForm,
+    RegisterForm,
+    ResetPasswordForm,
+    TokenForm,
+)
 from forum.communities.services import roles_of
 from forum.errors import Forbidden, RuleBroken, wants_json
 from forum.extensions import limiter
@@ -44,14 +52,62 @@ def register():
     if form.validate_on_submit():
         try:
             # Only a language the visitor picked becomes the account's; otherwise the browser decides.
-            user = services.register(form.username.data, form.email.data, form.password.data, chosen_language())
+            signup.request_sign_up(form.username.data, form.email.data, form.password.data, chosen_language())
+        except RuleBroken as error:
+            attach_error(form, error)
+        else:
+            # The same page whether or not the address has an account (forum/accounts/signup.py).
+            return render_template("accounts/check_mail.html", email=form.email.data.strip(), purpose="sign_up")
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+@writes
+def finish_sign_up(token):
+    # A page with a button, not a link that acts: mail scanners open links.
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            user = signup.finish_sign_up(token)
+        except RuleBroken as error:
+            return render_template("accounts/finish_sign_up.html", form=form, pending=None, error=error.message)
+        login_user(user)
+        flash(_("Welcome to Cocreate, %(name)s!", name=user.username), "success")
+        return redirect(url_for("main.home"))
+    pending = signup.pending(token)
+    return render_template("accounts/finish_sign_up.html", form=form, pending=pending, error=None)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+@_limit("RATELIMIT_RESET")
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        reset.request_reset(form.login.data)
+        return render_template("accounts/check_mail.html", email=None, purpose="reset")
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@keeps_input_on_csrf_failure
+@writes
+def reset_password(token):
+    form = ResetPasswordForm()
+    if reset.user_for_token(token) is None:  # a page saying so, with the way to a new link
+        return render_template("accounts/reset_password.html", form=None)
+    if form.validate_on_submit():
+        try:
+            user = reset.reset_password(token, form.password.data)
         except RuleBroken as error:
             attach_error(form, error)
         else:
             login_user(user)
-            flash(_("Welcome to Cocreate, %(name)s!", name=user.username), "success")
+            flash(_("Your password is set. Other devices have been logged out."), "success")
             return redirect(url_for("main.home"))
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/reset_password.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])

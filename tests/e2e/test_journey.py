@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from forum.extensions import db
-from tests import factories
+from tests import factories, mail
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +24,7 @@ def communities(app):
     return haier
 
 
-def test_register_login_switch_language_and_read_a_community(page, communities):
+def test_register_login_switch_language_and_read_a_community(page, communities, live_server):
     page.goto("/")
     expect(page.locator("h1")).to_contain_text("Build the next product")
     screenshot(page, "home-en")
@@ -42,6 +42,10 @@ def test_register_login_switch_language_and_read_a_community(page, communities):
     page.get_by_label("Password", exact=True).fill("a long password")
     page.get_by_label("Repeat password").fill("a long password")
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("status")).to_contain_text("We have sent a message to lin.wei@example.com")
+    screenshot(page, "register-check-mail")
+    page.goto(mail.link_in(mail.sent("lin.wei@example.com", live_server.app)[-1], "/register/"))
+    page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("status")).to_contain_text("Welcome to Cocreate, lin_wei!")
 
     page.locator("summary", has_text="lin_wei").click()
@@ -124,3 +128,21 @@ def test_admin_creates_a_community_and_makes_a_fan_staff(page, communities):
     page.goto("/admin/audit")
     expect(page.locator("tbody")).to_contain_text("role.grant")
     assert page.dialogs == [] and page.console_errors == []
+
+
+def test_a_forgotten_password_is_reset_by_mail(page, live_server, app):
+    factories.user("maker_anna", email="anna@example.com")
+    db.session.commit()
+    page.goto("/login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Username or email").fill("anna@example.com")
+    page.get_by_role("button", name="Mail me a link").click()
+    expect(page.get_by_role("status")).to_contain_text("If an account has that username or address")
+    page.goto(mail.link_in(mail.sent("anna@example.com", live_server.app)[-1], "/password/reset/"))
+    page.get_by_label("New password", exact=True).fill("a brand new passphrase")
+    page.get_by_label("Repeat new password").fill("a brand new passphrase")
+    screenshot(page, "reset-password")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_role("status")).to_contain_text("Your password is set.")
+    expect(page.locator("summary", has_text="maker_anna")).to_be_visible()
+    assert page.console_errors == []

@@ -1,0 +1,146 @@
+"""Mail through a real SMTP server on a loopback port (aiosmtpd): multipart text and HTML in the
+recipient's language, sent by the job after the commit, kept and tried again while the server is
+down, given up for an address the server refuses for good; the file backend of `make run`."""
+
+import email
+import email.policy
+import os
+import socket
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import update
+
+from forum import jobs
+from forum.accounts import reset
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.mail import services as mail
+from forum.mail.models import MailOutbox
+from tests import factories
+
+
+class Sink:
+    """An SMTP server's handler that keeps what it receives; `refuse` answers RCPT with a 550."""
+
+    def __init__(self):
+        self.received = []
+        self.refuse = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    yield controller, sink
+    if getattr(controller, "_thread", None) is not None:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_app(make_app, app, smtp):
+    controller, _sink = smtp
+    smtp_app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_TIMEOUT=5)
+    with smtp_app.app_context():
+        yield smtp_app
+        db.session.remove()
+
+
+def _ask_reset(user):
+    factories.door(reset.queue_reset_mail, user)
+
+
+def _outbox():
+    db.session.rollback()
+    return db.session.execute(db.select(MailOutbox).order_by(MailOutbox.id)).scalars().all()
+
+
+def test_a_reset_mail_reaches_the_server_as_text_and_html_in_the_members_language(smtp_app, smtp):
+    controller, sink = smtp
+    controller.start()
+    member = factories.user("米粉小王", email="wang@example.com", locale="zh_Hans")
+    _ask_reset(member)
+    [received] = sink.received
+    assert received["To"] == "wang@example.com" and received["Subject"] == "设置新的 Cocreate 密码"
+    assert received["From"] == "Cocreate <no-reply@localhost>"
+    assert received.get_content_type() == "multipart/alternative"
+    text, html = received.get_body(("plain",)), received.get_body(("html",))
+    assert "http://127.0.0.1:5000/password/reset/" in text.get_content()
+    assert 'href="http://127.0.0.1:5000/password/reset/' in html.get_content()
+    assert '<html lang="zh-Hans">' in html.get_content()
+    [row] = _outbox()
+    assert row.sent is not None and row.attempts == 0
+
+
+def test_mail_waits_for_a_server_that_is_down_and_is_sent_once_it_is_back(smtp_app, smtp):
+    controller, sink = smtp  # not started: connections are refused
+    member = factories.user("maker_anna", email="anna@example.com")
+    _ask_reset(member)
+    [row] = _outbox()
+    assert row.sent is None and row.attempts == 1 and row.next_attempt > utcnow()  # kept, and tried later
+    mail.send_due()  # a sweep before it is due again does not try
+    assert _outbox()[0].attempts == 1
+
+    with smtp_app.app_context():
+        db.session.execute(update(MailOutbox).values(next_attempt=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    with pytest.raises(jobs.RetryLater):  # due again, still down: Huey retries, and the wait grows
+        mail.send_due()
+    [row] = _outbox()
+    assert row.attempts == 2 and row.next_attempt - utcnow() > timedelta(minutes=1, seconds=50)
+
+    controller.start()
+    with smtp_app.app_context():
+        db.session.execute(update(MailOutbox).values(next_attempt=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    mail.send_due()  # the sweep the consumer runs every minute
+    assert [m["To"] for m in sink.received] == ["anna@example.com"]
+    assert _outbox()[0].sent is not None
+    mail.send_due()
+    assert len(sink.received) == 1  # sent once
+
+
+def test_an_address_the_server_refuses_for_good_is_not_tried_again(smtp_app, smtp):
+    controller, sink = smtp
+    controller.start()
+    sink.refuse.add("gone@example.com")
+    _ask_reset(factories.user("gone", email="gone@example.com"))
+    [row] = _outbox()
+    assert row.sent is None and row.refused.startswith("550")
+    _ask_reset(factories.user("here", email="here@example.com"))
+    assert [m["To"] for m in sink.received] == ["here@example.com"]  # the next one still goes
+
+
+def test_without_a_mail_server_mail_is_written_to_the_instance_folder(make_app, app, tmp_path, caplog):
+    files = make_app(MAIL_BACKEND="file", MAIL_FILE_PATH=str(tmp_path / "mail"))
+    with files.app_context():
+        _ask_reset(factories.user("maker_anna", email="anna@example.com"))
+        db.session.remove()
+    [written] = os.listdir(tmp_path / "mail")
+    content = (tmp_path / "mail" / written).read_text()
+    assert "To: anna@example.com" in content and "/password/reset/" in content
+    assert f"written to {tmp_path / 'mail' / written}" in caplog.text  # the log says where
+
+
+def test_the_embedded_default_writes_mail_to_files_and_a_server_turns_smtp_on(make_app, app, tmp_path):
+    plain = make_app(MAIL_BACKEND=None)
+    assert plain.config["MAIL_BACKEND"] == "file"
+    assert plain.config["MAIL_FILE_PATH"] == os.path.join(plain.instance_path, "mail")
+    assert make_app(MAIL_BACKEND=None, MAIL_SERVER="127.0.0.1").config["MAIL_BACKEND"] == "smtp"
