@@ -88,7 +88,7 @@ def export_solutions(fmt, community_slug, challenge_id, status, min_votes, since
         raise click.ClickException(_field_message(error)) from None
     target = open(output, "wb") if output and output != "-" else sys.stdout.buffer  # noqa: SIM115
     # The rows link to solution pages, and links need an address: the one fans use.
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         try:
             for chunk in WRITERS[fmt](rows):
                 target.write(chunk)

@@ -8,7 +8,9 @@ SQLALCHEMY_RECORD_QUERIES = False
 # Generated into instance/secret_key on first start when not configured.
 SECRET_KEY = None
 
-# The address fans reach the forum at, for links written outside a request (command-line exports).
+# The address fans reach the forum at: what mail (and webhooks) link to, and command-line exports.
+# Never taken from a request's Host header. PUBLIC_URL is its older name, read when BASE_URL is unset.
+BASE_URL = None
 PUBLIC_URL = "http://127.0.0.1:5000"
 
 # Serve over HTTPS: secure cookies, HSTS, https URLs.

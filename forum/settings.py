@@ -28,6 +28,7 @@ def load(app, overrides=None):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or ratelimit_storage.uri_for(
             os.path.join(app.instance_path, ratelimit_storage.FILE_NAME)
         )
+    app.config["BASE_URL"] = app.config["BASE_URL"] or app.config["PUBLIC_URL"]
     if not app.config["MAIL_BACKEND"]:
         app.config["MAIL_BACKEND"] = "smtp" if app.config["MAIL_SERVER"] else "file"
     if not app.config["MAIL_FILE_PATH"]:

@@ -46,7 +46,7 @@ def test_signing_up_mails_a_link_that_makes_the_account_and_signs_in(app, client
     assert message.subject == "Finish signing up to Cocreate"
     link = mail.link_in(message, "/register/")
     assert mail.LINK.search(message.alternatives[0][0]).group().endswith(link)  # the HTML part has it too
-    assert link.startswith("/register/") and "127.0.0.1:5000" in message.body  # PUBLIC_URL, not the Host header
+    assert link.startswith("/register/") and "127.0.0.1:5000" in message.body  # BASE_URL, not the Host header
 
     page = client.get(link)  # mail scanners open links: a GET only shows the button
     assert page.status_code == 200 and "lin_wei" in page.get_data(as_text=True)

@@ -80,13 +80,21 @@ def test_a_link_older_than_an_hour_is_refused(client, anna, monkeypatch):
 @pytest.mark.parametrize("token", ["x", "a.b.c", "W1s5OTk5OTk5OTk5OTk5OTk5OTk5XSwiYWJjIl0.aaaa.bbbb", "%00"])
 def test_forged_links_are_refused_without_an_error(client, anna, token):
     assert DEAD in client.get(f"/password/reset/{token}").get_data(as_text=True)
-    assert DEAD in client.post(f"/password/reset/{token}", data={"password": NEW, "confirm": NEW}).get_data(as_text=True)
+    answer = client.post(f"/password/reset/{token}", data={"password": NEW, "confirm": NEW})
+    assert DEAD in answer.get_data(as_text=True)
 
 
 def test_the_mailed_link_ignores_a_forged_host_header(client, anna):
     _ask(client, "maker_anna", Host="evil.example")
     assert "evil.example" not in mail.sent()[0].body
     assert "http://127.0.0.1:5000/password/reset/" in mail.sent()[0].body
+
+
+def test_links_point_to_the_base_url(make_app, app, anna):
+    elsewhere = make_app(BASE_URL="https://ideas.example.com/forum")
+    with elsewhere.test_request_context():
+        _ask(elsewhere.test_client(), "maker_anna")
+        assert "https://ideas.example.com/forum/password/reset/" in mail.sent(app=elsewhere)[-1].body
 
 
 def test_the_mail_speaks_the_members_language(client):

@@ -12,7 +12,7 @@ Flask-Mailman sends, configured by its own MAIL_* settings (COCREATE_MAIL_SERVER
 MAIL_SERVER (the embedded default) its file backend writes each mail under instance/mail/, and the
 log says which file, so a reset link can be read on a machine with no mail server.
 
-Links in mail are built from PUBLIC_URL, never from the request's Host header: a forged Host
+Links in mail are built from BASE_URL, never from the request's Host header: a forged Host
 must not put someone else's server into a password-reset link.
 """
 
@@ -54,8 +54,8 @@ def queue(to_address, template, locale=None, headers=None, **context):
 
 
 def public_url(endpoint, **values):
-    """An absolute link to `endpoint` at PUBLIC_URL, inside a request or outside one."""
-    base = urlsplit(current_app.config["PUBLIC_URL"])
+    """An absolute link to `endpoint` at BASE_URL, inside a request or outside one."""
+    base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
     return adapter.build(endpoint, values, force_external=True)
 
