@@ -7,6 +7,7 @@ from flask import Flask
 from forum import (
     assets,
     cli,
+    confirm,
     database,
     errors,
     fragments,
@@ -103,4 +104,5 @@ def register_extensions(app):
     pagecache.init_app(app)
     fragments.init_app(app)
     views.init_app(app)
+    confirm.init_app(app)
     assets.init_app(app)

@@ -156,3 +156,86 @@ if (similarBox) {
     });
   }
 }
+
+// Actions that are hard to undo ask first in a dialog (templates/_macros/forms.html, `confirmed`),
+// then post with confirmed=1. Without JavaScript the flag stays empty and the server asks on a
+// page of its own (forum/confirm.py), so one tap never does the action either way.
+let confirmDialog = null;
+
+function buildConfirmDialog() {
+  const dialog = document.createElement("dialog");
+  dialog.className = "confirm-dialog";
+  dialog.setAttribute("aria-labelledby", "confirm-dialog-question");
+  dialog.setAttribute("aria-describedby", "confirm-dialog-detail");
+  const article = document.createElement("article");
+  const question = document.createElement("h2");
+  question.id = "confirm-dialog-question";
+  const detail = document.createElement("p");
+  detail.id = "confirm-dialog-detail";
+  const summary = document.createElement("p");
+  summary.className = "confirm-summary";
+  const choices = document.createElement("form");
+  choices.method = "dialog";
+  choices.className = "confirm-actions";
+  const cancel = document.createElement("button");
+  cancel.value = "cancel";
+  cancel.className = "secondary outline";
+  cancel.autofocus = true;
+  const confirm = document.createElement("button");
+  confirm.value = "confirm";
+  confirm.className = "danger";
+  choices.append(cancel, confirm);
+  article.append(question, detail, summary, choices);
+  dialog.append(article);
+  // A tap on the dimmed page around the box is a cancel, as Escape is.
+  dialog.addEventListener("click", (event) => {
+    if (event.target === dialog) dialog.close("cancel");
+  });
+  document.body.append(dialog);
+  return { dialog, question, detail, summary, cancel, confirm };
+}
+
+// What the form's own controls chose (a suspension's length, "in every community"), as the
+// server's page says it.
+function chosenIn(form) {
+  const chosen = [];
+  for (const select of form.querySelectorAll("select")) chosen.push(select.selectedOptions[0]?.text || "");
+  for (const box of form.querySelectorAll("input[type=checkbox]:checked")) {
+    chosen.push(box.closest("label")?.textContent.trim() || "");
+  }
+  return chosen.filter(Boolean).join(" · ");
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("form[data-confirm]")) return;
+  const flag = form.querySelector("input[name=confirmed]");
+  // A browser without <dialog> posts the form as it is, and the server asks.
+  if (flag.value === "1" || typeof HTMLDialogElement !== "function") return;
+  event.preventDefault();
+  const submitter = event.submitter;
+  if (!confirmDialog) confirmDialog = buildConfirmDialog();
+  const parts = confirmDialog;
+  parts.question.textContent = form.dataset.confirm;
+  parts.detail.textContent = form.dataset.confirmDetail;
+  parts.summary.textContent = chosenIn(form);
+  parts.summary.hidden = !parts.summary.textContent;
+  parts.cancel.textContent = form.dataset.confirmCancel;
+  parts.confirm.textContent = form.dataset.confirmButton;
+  parts.dialog.returnValue = "";
+  parts.dialog.addEventListener(
+    "close",
+    () => {
+      if (parts.dialog.returnValue !== "confirm") {
+        submitter?.focus();
+        return;
+      }
+      flag.value = "1";
+      form.requestSubmit(submitter);
+      // The form's data was read when it was submitted; a page kept in the history asks again.
+      flag.value = "";
+    },
+    { once: true },
+  );
+  parts.dialog.showModal();
+});

@@ -64,7 +64,7 @@ def test_admin_assigns_and_revokes_roles(app, users, login, community):
     assert "海尔洗衣机 · Haier Washers: Staff" in page
 
     grant = db.session.get(User, fan_id).community_roles[0]
-    assert admin.post(f"/admin/roles/{grant.id}/revoke").status_code == 302
+    assert admin.post(f"/admin/roles/{grant.id}/revoke", data={"confirmed": "1"}).status_code == 302
     assert db.session.get(User, fan_id).community_roles == []
 
     assert admin.post(f"/admin/users/{fan_id}/site-role", data={"role": "product"}).status_code == 302

@@ -125,7 +125,7 @@ def test_create_token_command_and_settings_page(app, users, runner, login):
     created = page.post("/account/tokens", data={"token-name": "mine"}).get_data(as_text=True)
     assert "cc_" in created and "shown only once" in created
     row = db.session.execute(db.select(ApiToken).filter_by(name="mine")).scalar_one()
-    assert page.post(f"/account/tokens/{row.id}/revoke").status_code == 302
+    assert page.post(f"/account/tokens/{row.id}/revoke", data={"confirmed": "1"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(ApiToken, row.id).revoked is not None
     other = login(users["staff"])

@@ -17,6 +17,8 @@ from tests import factories
 
 REDIS_URL = os.environ.get("COCREATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CSRF_TOKEN = re.compile(r'(name="csrf_token" value="|name="csrf-token" content=")[^"]+"')
+# The forms of actions that are hard to undo ask first (forum/confirm.py); these say yes.
+CONFIRMED = {"confirmed": "1"}
 
 
 @pytest.fixture
@@ -99,7 +101,7 @@ def test_a_hide_committed_by_one_worker_is_not_served_by_another(workers, forum,
     assert "Idea 1" in _page(other.test_client(), list_url)
     assert "Idea 1" in _page(other.test_client(), idea_url)
     staff = _log_in(one, users["staff"])
-    assert staff.post(f"/moderation/solution/{idea.id}/hide").status_code == 302
+    assert staff.post(f"/moderation/solution/{idea.id}/hide", data=CONFIRMED).status_code == 302
     assert "Idea 1" not in _page(other.test_client(), list_url)
     assert other.test_client().get(idea_url).status_code == 404
 
@@ -115,7 +117,7 @@ def test_edits_and_removals_by_one_worker_show_at_once_on_another(workers, forum
     assert edited.status_code == 302
     assert "Idea 0, finer" in _page(other.test_client(), idea_url)
     comment = db.session.execute(db.select(Comment).filter_by(body="Would a mesh clog?")).scalar_one()
-    assert _log_in(one, users["fan"]).post(f"/comments/{comment.id}/delete").status_code == 302
+    assert _log_in(one, users["fan"]).post(f"/comments/{comment.id}/delete", data=CONFIRMED).status_code == 302
     assert "Would a mesh clog?" not in _page(other.test_client(), idea_url)
 
 
@@ -228,7 +230,12 @@ def test_with_redis_nodes_share_kept_pages_and_their_generation(nodes, forum, us
     db.session.execute(db.text("UPDATE solution SET title = 'Changed in SQL' WHERE title = 'Idea 1'"))
     db.session.commit()  # behind the app's back: no generation moves
     assert "Idea 1" in _page(other.test_client(), url)
-    assert _log_in(one, users["staff"]).post(f"/moderation/solution/{forum['ideas'][2].id}/hide").status_code == 302
+    assert (
+        _log_in(one, users["staff"])
+        .post(f"/moderation/solution/{forum['ideas'][2].id}/hide", data=CONFIRMED)
+        .status_code
+        == 302
+    )
     assert int(redis.get(f"{prefix}page:generation")) >= 1
     page = _page(other.test_client(), url)
     assert "Idea 2" not in page and "Changed in SQL" in page

@@ -62,7 +62,7 @@ def test_delete_is_soft_and_shown_as_removed(app, solution, users, login):
     with pytest.raises(Forbidden):
         comments.delete_comment(users["fan"], comment)
     staff = login(users["staff"])
-    assert staff.post(f"/comments/{comment.id}/delete").status_code == 302
+    assert staff.post(f"/comments/{comment.id}/delete", data={"confirmed": "1"}).status_code == 302
     stored = db.session.get(Comment, comment.id)
     assert stored.deleted and stored.body == ""
     page = staff.get(f"/solutions/{solution.id}").get_data(as_text=True)

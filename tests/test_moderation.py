@@ -84,7 +84,7 @@ def test_hidden_content_is_gone_for_everyone_but_staff_and_the_author(app, solut
 
 def test_staff_hide_and_restore_through_the_pages(app, solution, users, login):
     staff = login(users["staff"])
-    assert staff.post(f"/moderation/solution/{solution.id}/hide").status_code == 302
+    assert staff.post(f"/moderation/solution/{solution.id}/hide", data={"confirmed": "1"}).status_code == 302
     assert db.session.get(Solution, solution.id).visibility == "hidden"
     assert staff.post(f"/moderation/solution/{solution.id}/restore").status_code == 302
     assert db.session.get(Solution, solution.id).visibility == "public"
@@ -102,7 +102,9 @@ def test_locked_discussions_take_no_comments(app, solution, users, login):
 
 def test_suspended_members_read_but_cannot_write(app, solution, challenge, users, login, community):
     staff = login(users["staff"])
-    response = staff.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data={"days": "7"})
+    response = staff.post(
+        f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data={"days": "7", "confirmed": "1"}
+    )
     assert response.status_code == 302
     fan = login(users["fan"])
     assert fan.get(f"/solutions/{solution.id}").status_code == 200
@@ -113,7 +115,7 @@ def test_suspended_members_read_but_cannot_write(app, solution, challenge, users
     post = fan.post(f"/challenges/{challenge.id}/solutions/new", data={"title": "Mine", "body": "Text kept"})
     assert "You are suspended in this community until" in post.get_data(as_text=True)
     assert fan.post(f"/c/{community.slug}/challenges/new", data={"title": "T", "body": "B"}).status_code == 403
-    staff.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data={"days": "0"})
+    staff.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data={"days": "0", "confirmed": "1"})
     assert fan.post(f"/solutions/{solution.id}/comments", data={"body": "Back"}).status_code == 302
     actions = (
         db.session.execute(db.select(AuditEntry.action).filter(AuditEntry.action.like("user.%suspend"))).scalars().all()
@@ -126,7 +128,10 @@ def test_community_staff_suspend_in_their_community_only_and_admins_everywhere(a
     elsewhere = factories.solution(factories.user("mi_author"), factories.challenge(users["admin"], other))
     staff = login(users["staff"])
     assert (
-        staff.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data={"days": "7"}).status_code == 302
+        staff.post(
+            f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data={"days": "7", "confirmed": "1"}
+        ).status_code
+        == 302
     )
     fan = login(users["fan"])
     here = fan.post(f"/solutions/{solution.id}/comments", data={"body": "Silenced here"})
@@ -136,7 +141,7 @@ def test_community_staff_suspend_in_their_community_only_and_admins_everywhere(a
     assert entry.community_id == community.id
 
     # Staff cannot reach further than their community; an admin can, and the log says so.
-    data = {"days": "7", "everywhere": "y"}
+    data = {"days": "7", "everywhere": "y", "confirmed": "1"}
     assert staff.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data=data).status_code == 403
     admin = login(users["admin"])
     assert admin.post(f"/c/{community.slug}/moderation/suspend/{users['fan'].id}", data=data).status_code == 302

@@ -68,7 +68,7 @@ def test_two_seats_three_fans_the_third_waits_and_moves_up(app, shortlisted, use
     assert event.taken == 2
     page = login(fans[2]).get(f"/solutions/{shortlisted.id}").get_data(as_text=True)
     assert "On the waiting list" in page and "0 of 2 seats left" in page
-    login(fans[0]).post(f"/events/{event.id}/signup", data={"action": "cancel"})
+    login(fans[0]).post(f"/events/{event.id}/signup", data={"action": "cancel", "confirmed": "1"})
     moved = db.session.execute(db.select(EventSignup).filter_by(user_id=fans[2].id)).scalar_one()
     assert moved.waitlisted is False
     seat_news = db.session.execute(db.select(Notification).filter_by(user_id=fans[2].id, kind="seat")).scalar_one()

@@ -2,16 +2,25 @@
 
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from forum.accounts import tokens
 from forum.accounts.forms import TokenForm
 from forum.accounts.views import bp, render_settings
+from forum.confirm import Confirmation, ask_first
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
 from forum.security import keeps_input_on_csrf_failure
 from forum.transaction import writes
+
+Confirmation(
+    "token.revoke",
+    question=_l("Revoke the token “%(name)s”?"),
+    detail=_l("Scripts that use it stop working at once. A revoked token cannot be brought back."),
+    button=_l("Revoke"),
+)
 
 
 @bp.route("/account/tokens", methods=["POST"])
@@ -36,6 +45,9 @@ def create_token():
 @login_required
 @writes
 def revoke_token(token_id):
+    token = tokens.get_own_token(current_user, token_id)
+    if asked := ask_first("token.revoke", cancel=url_for("accounts.settings"), name=token.name):
+        return asked
     if ConfirmForm().validate_on_submit():
         tokens.revoke_token(current_user, token_id)
         flash(_("The token is revoked: it no longer works."), "success")

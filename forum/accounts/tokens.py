@@ -66,12 +66,17 @@ def tokens_of(user):
     return db.session.execute(stmt).scalars().all()
 
 
-def revoke_token(user, token_id):
-    """Revoke one of the user's own tokens; anybody else's is NotFound."""
+def get_own_token(user, token_id):
+    """One of the user's own tokens, not yet revoked; anybody else's is NotFound."""
     token = get_or_raise(ApiToken, id=token_id)
     if token.user_id != user.id or token.revoked is not None:
         raise NotFound(ApiToken.not_found_message)
-    token.revoked = utcnow()
+    return token
+
+
+def revoke_token(user, token_id):
+    """Revoke one of the user's own tokens; anybody else's is NotFound."""
+    get_own_token(user, token_id).revoked = utcnow()
 
 
 def _digest(plaintext):

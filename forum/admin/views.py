@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from forum.accounts import services as accounts
@@ -9,6 +10,7 @@ from forum.admin import services
 from forum.admin.forms import GrantRoleForm, SiteRoleForm
 from forum.communities import services as communities
 from forum.communities.forms import CommunityEditForm, CommunityForm
+from forum.confirm import Confirmation, ask_first
 from forum.errors import RuleBroken
 from forum.extensions import login_manager
 from forum.forms import ConfirmForm, attach_error, choices
@@ -18,6 +20,13 @@ from forum.transaction import writes
 from forum.views import id_arg, text_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+Confirmation(
+    "role.revoke",
+    question=_l("Remove %(name)s's role in %(community)s?"),
+    detail=_l("What the role allows stops at once. You can grant it again later."),
+    button=_l("Remove"),
+)
 
 
 @bp.before_request
@@ -120,10 +129,13 @@ def user_grant_role(user_id):
 def revoke_role(grant_id):
     grant = communities.get_role_grant(grant_id)
     user_id = grant.user_id
+    back_to = url_for("admin.user_detail", user_id=user_id)
+    if asked := ask_first("role.revoke", cancel=back_to, name=grant.user.username, community=grant.community.name):
+        return asked
     if ConfirmForm().validate_on_submit():
         communities.revoke_role(current_user, grant)
         flash(_("Role removed."), "success")
-    return redirect(url_for("admin.user_detail", user_id=user_id))
+    return redirect(back_to)
 
 
 @bp.route("/audit")

@@ -163,12 +163,18 @@ def set_locked(actor, target, locked):
         record_action(actor, "content.lock" if locked else "content.unlock", target, community=_community(target))
 
 
-def suspend(actor, community, user, until, everywhere=False):
-    """Keep a member from writing in `community` until `until` (None lifts the suspension); with
-    `everywhere`, in every community, which only admins may do. Raises Forbidden or RuleBroken."""
+def check_suspend(actor, community, user, everywhere=False):
+    """May `actor` suspend `user` here (with `everywhere`, in every community, which only admins
+    may do)? Raises Forbidden or RuleBroken."""
     require(can_administer(actor) if everywhere else can_moderate(actor, community))
     if user.id == actor.id or is_admin(user):
         raise RuleBroken(_l("You cannot suspend this account."), field="user")
+
+
+def suspend(actor, community, user, until, everywhere=False):
+    """Keep a member from writing in `community` until `until` (None lifts the suspension); with
+    `everywhere`, in every community, which only admins may do. Raises Forbidden or RuleBroken."""
+    check_suspend(actor, community, user, everywhere)
     if until is not None and until <= utcnow():
         raise RuleBroken(_l("Choose a time in the future."), field="until")
     if everywhere:

@@ -4,16 +4,18 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from forum.accounts.services import get_user
 from forum.clock import utcnow
 from forum.communities.services import get_community
+from forum.confirm import Confirmation, ask_first
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
 from forum.moderation import services
-from forum.moderation.forms import FlagForm, SettingsForm, SuspendForm
+from forum.moderation.forms import SUSPENSIONS, FlagForm, SettingsForm, SuspendForm
 from forum.moderation.models import FLAG_REASONS
 from forum.permissions import can_moderate, can_see, community_of, require
 from forum.security import keeps_input_on_csrf_failure
@@ -41,6 +43,21 @@ ACTIONS = {
     "lock": lambda actor, target: services.set_locked(actor, target, True),
     "unlock": lambda actor, target: services.set_locked(actor, target, False),
 }
+# The actions that ask first: the others are undone with one click.
+CONFIRMED = {
+    "hide": Confirmation(
+        "content.hide",
+        question=_l("Hide this from fans?"),
+        detail=_l("Only staff and its author will see it, and the author is told. Staff can restore it later."),
+        button=_l("Hide"),
+    ),
+}
+Confirmation(
+    "member.suspend",
+    question=_l("Change %(name)s's suspension?"),
+    detail=_l("A suspended member can read but cannot post, comment, vote or report until it ends."),
+    button=_l("Apply"),
+)
 
 
 @bp.route("/report/<kind>/<int:target_id>", methods=["GET", "POST"])
@@ -99,6 +116,8 @@ def act(kind, target_id, action):
         abort(404)
     target = _target(kind, target_id)
     require(can_moderate(current_user, community_of(target)))
+    if action in CONFIRMED and (asked := _ask_before(action, target)):
+        return asked
     try:
         ACTIONS[action](current_user, target)
     except RuleBroken as error:
@@ -118,12 +137,31 @@ def suspend(slug, user_id):
     if form.validate_on_submit():
         days = int(form.days.data)
         try:
+            services.check_suspend(current_user, community, user, everywhere=form.everywhere.data)
+            if asked := _ask_before_suspending(form, community, user):
+                return asked
             until = utcnow() + timedelta(days=days) if days else None
             services.suspend(current_user, community, user, until, everywhere=form.everywhere.data)
         except RuleBroken as error:
             return refused(error, url_for("moderation.queue", slug=community.slug))
         flash(_("%(name)s: suspension saved.", name=user.username), "success")
     return back(url_for("moderation.queue", slug=community.slug))
+
+
+def _ask_before(action, target):
+    subject = target.body if services.target_type(target) == "comment" else target.title
+    return ask_first(CONFIRMED[action].name, cancel=content_url(target), subject=subject)
+
+
+def _ask_before_suspending(form, community, user):
+    chosen = [str(SUSPENSIONS[form.days.data])] + [str(form.everywhere.label.text)] * bool(form.everywhere.data)
+    return ask_first(
+        "member.suspend",
+        cancel=url_for("moderation.queue", slug=community.slug),
+        keep={"days": form.days.data, "everywhere": "y" if form.everywhere.data else None},
+        summary=" · ".join(chosen),
+        name=user.username,
+    )
 
 
 def content_url(target):

@@ -2,10 +2,12 @@
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from forum.accounts.models import User
 from forum.communities.services import staff_of
+from forum.confirm import Confirmation, ask_first
 from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
 from forum.forms import choices
@@ -19,6 +21,17 @@ from forum.review.views import bp
 from forum.solutions import services as solutions
 from forum.transaction import checkpoint, writes
 from forum.views import back, clear_draft, refused
+
+Confirmation(
+    "seat.cancel",
+    question=_l("Give up your place at “%(event)s”?"),
+    detail=_l(
+        "The next fan waiting takes it. If the event is full by then, signing up again puts you at the end "
+        "of the waiting list."
+    ),
+    button=_l("Give up my place"),
+    cancel=_l("Keep my place"),
+)
 
 
 @bp.route("/solutions/<int:solution_id>/promote", methods=["POST"])
@@ -86,6 +99,9 @@ def signup(event_id):
     if not can_see(current_user, solution):
         raise NotFound()
     if request.form.get("action") == "cancel":
+        keep = {"action": "cancel"}
+        if asked := ask_first("seat.cancel", cancel=_solution_url(solution, "prototype"), keep=keep, event=event.title):
+            return asked
         prototypes.cancel(current_user, event)
         flash(_("Your place is released."), "info")
     else:

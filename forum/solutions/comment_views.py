@@ -2,9 +2,11 @@
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from forum.challenges.services import get_challenge_for
+from forum.confirm import Confirmation, ask_first
 from forum.database import sql_int
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
@@ -16,6 +18,13 @@ from forum.solutions.forms import CommentEditForm, CommentForm
 from forum.solutions.views import bp
 from forum.transaction import writes
 from forum.views import clear_draft
+
+Confirmation(
+    "comment.delete",
+    question=_l("Delete this comment?"),
+    detail=_l("Its text is removed for everyone and cannot be brought back; replies to it stay."),
+    button=_l("Delete"),
+)
 
 
 @bp.route("/challenges/<int:challenge_id>/comments", methods=["POST"])
@@ -63,6 +72,8 @@ def edit_comment(comment_id):
 def delete_comment(comment_id):
     comment = comments.get_comment_for(current_user, comment_id)
     require(can_delete_comment(current_user, comment))
+    if asked := ask_first("comment.delete", cancel=_comment_url(comment), subject=comment.body):
+        return asked
     if ConfirmForm().validate_on_submit():
         comments.delete_comment(current_user, comment)
         flash(_("The comment is removed."), "info")

@@ -78,6 +78,8 @@ def test_report_hide_restore_review_promote_and_the_workshop(page, campaign, tmp
     item = page.locator(".queue-item", has_text="Cheap watches here")
     expect(item).to_contain_text("1 fan reported this")
     item.get_by_role("button", name="Hide").click()
+    page.get_by_role("dialog", name="Hide this from fans?").get_by_role("button", name="Hide").click()
+    expect(page.get_by_role("status")).to_contain_text("Done.")
     log_out(page, "lead")
 
     log_in(page, "fan_a")
