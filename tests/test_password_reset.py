@@ -8,6 +8,7 @@ from itsdangerous.timed import TimestampSigner
 
 from forum.accounts import services, tokens
 from forum.accounts.models import User
+from forum.audit import AuditEntry
 from forum.extensions import db
 from tests import factories, mail
 
@@ -108,3 +109,16 @@ def test_asking_is_rate_limited_per_address(app, client, anna):
     assert answers == [200] * 5 + [429]
     assert len(mail.sent()) == 5
     assert db.session.execute(db.select(User)).scalar_one().username == "maker_anna"
+
+
+def test_an_admin_mails_a_member_a_reset_link_from_the_user_page(app, users, login, anna):
+    admin = login(users["admin"])
+    assert "Mail a reset link" in admin.get(f"/admin/users/{anna.id}").get_data(as_text=True)
+    answer = admin.post(f"/admin/users/{anna.id}/password-reset", follow_redirects=True)
+    assert "A link to choose a new password was mailed to anna@example.com." in answer.get_data(as_text=True)
+    assert services.authenticate("maker_anna", factories.PASSWORD) is not None  # unchanged until used
+    assert login(anna).post(_link(), data={"password": NEW, "confirm": NEW}).status_code == 302
+    entry = db.session.execute(db.select(AuditEntry).filter_by(action="user.password_reset_mail")).scalar_one()
+    assert (entry.actor_id, entry.target_id) == (users["admin"].id, anna.id)
+    assert login(users["fan"]).post(f"/admin/users/{anna.id}/password-reset").status_code == 403
+    assert len(mail.sent()) == 1

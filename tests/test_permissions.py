@@ -77,6 +77,7 @@ ACCESS = {
     "admin.user_list": "admin",
     "admin.user_detail": "admin",
     "admin.user_site_role": "admin",
+    "admin.user_password_reset": "admin",
     "admin.user_grant_role": "admin",
     "admin.revoke_role": "admin",
     "admin.audit": "admin",

@@ -17,9 +17,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from forum import jobs
 from forum.accounts import services
 from forum.accounts.models import User
+from forum.audit import record_action
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.mail import services as mail
+from forum.permissions import can_administer, require
 from forum.transaction import unit_of_work
 
 SALT = "password-reset"
@@ -36,6 +38,13 @@ def mail_reset(login):
         user = services.user_by_login(login)
         if user is not None:
             queue_reset_mail(user)
+
+
+def mail_reset_for(actor, user):
+    """An admin's button: mail `user` a reset link (their password stays until they use it)."""
+    require(can_administer(actor))
+    record_action(actor, "user.password_reset_mail", user)
+    queue_reset_mail(user)
 
 
 def queue_reset_mail(user):

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from forum.accounts import reset
 from forum.accounts import services as accounts
 from forum.admin import services
 from forum.admin.forms import GrantRoleForm, SiteRoleForm
@@ -122,6 +123,16 @@ def user_grant_role(user_id):
         flash(_("Role granted."), "success")
         return redirect(url_for("admin.user_detail", user_id=user.id))
     return _render_user(user, SiteRoleForm(role=user.site_role), form)
+
+
+@bp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@writes
+def user_password_reset(user_id):
+    user = accounts.get_user(user_id)
+    if ConfirmForm().validate_on_submit():
+        reset.mail_reset_for(current_user, user)
+        flash(_("A link to choose a new password was mailed to %(email)s.", email=user.email), "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
 @bp.route("/roles/<int:grant_id>/revoke", methods=["POST"])
