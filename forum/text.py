@@ -11,6 +11,7 @@ from functools import partial
 import bleach
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 ALLOWED_TAGS = frozenset(
     {
@@ -35,6 +36,64 @@ _markdown = (
     .enable("table")
     .enable("strikethrough")
 )
+
+
+# @name, where name is a username (letters of any script, digits, _ and -); not inside a word or an
+# email address (a@b.com), nor in code or in a link's text.
+MENTION = re.compile(r"(?<![\w@.+-])@([\w-]{3,30})")
+
+
+def _mention_links(state):
+    """A core rule: @names the renderer was given a link for become links to the profile."""
+    links = state.env.get("mentions")
+    if not links:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, in_link = [], 0
+        for token in block.children:
+            in_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            if token.type == "text" and not in_link and "@" in token.content:
+                children.extend(_split_mentions(token.content, links))
+            else:
+                children.append(token)
+        block.children = children
+
+
+def _split_mentions(content, links):
+    pieces, start = [], 0
+    for match in MENTION.finditer(content):
+        href = links.get(match.group(1))
+        if href is None:
+            continue
+        pieces.append(_text(content[start : match.start()]))
+        pieces += [Token("link_open", "a", 1, attrs={"href": href}), _text(match.group()), Token("link_close", "a", -1)]
+        start = match.end()
+    pieces.append(_text(content[start:]))
+    return [piece for piece in pieces if piece.type != "text" or piece.content]
+
+
+def _text(content):
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+_markdown.core.ruler.push("mentions", _mention_links)
+
+
+def mentioned_names(source):
+    """The @names written in Markdown `source`, outside code and links, in order, once each."""
+    names = []
+    stack = list(_markdown.parse(source or ""))
+    for block in stack:
+        in_link = 0
+        for token in block.children or ():
+            in_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            if token.type == "text" and not in_link:
+                names += [name for name in MENTION.findall(token.content) if name not in names]
+    return names
 
 
 def _set_rel(attrs, new=False):
@@ -78,11 +137,12 @@ def external_images(source):
     return found
 
 
-def render(source):
-    """Render untrusted Markdown to safe HTML, to be stored beside its source."""
+def render(source, mentions=None):
+    """Render untrusted Markdown to safe HTML, to be stored beside its source. `mentions` maps
+    @names as written to the links they become (the members they name; other @names stay text)."""
     if not source:
         return ""
-    return sanitize(_markdown.render(source))
+    return sanitize(_markdown.render(source, {"mentions": mentions or {}}))
 
 
 def sanitize(html):

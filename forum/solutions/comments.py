@@ -5,7 +5,6 @@ from collections import defaultdict
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from forum import text
 from forum.audit import record_action
 from forum.clock import utcnow
 from forum.database import get_or_raise, increment
@@ -23,7 +22,7 @@ from forum.permissions import (
     visible_to,
 )
 from forum.points import services as points
-from forum.solutions import follows
+from forum.solutions import follows, mentions
 from forum.solutions.models import Comment, Solution
 from forum.validation import checked_markdown
 
@@ -107,7 +106,7 @@ def add_comment(actor, challenge, body, solution=None, parent=None):
         body=_checked(body),
         visibility=initial_visibility(actor, challenge.community),
     )
-    comment.body_html = text.render(comment.body)
+    comment.body_html, named = mentions.render(comment.body)
     db.session.add(comment)
     db.session.flush()
     _count(challenge, solution, +1)
@@ -117,10 +116,12 @@ def add_comment(actor, challenge, body, solution=None, parent=None):
     follows.add_follow(actor, target)
     if comment.visibility != "public":
         return comment
-    replied_to = {parent.author_id} if parent is not None else set()
+    # Each member hears of it once, by the closest tie: named in it, replied to, or following.
+    told = mentions.tell(named, comment, actor=actor, challenge=challenge, solution=solution, comment=comment)
+    replied_to = {parent.author_id} - told if parent is not None else set()
     if replied_to:
         notify(replied_to, "reply", actor=actor, challenge=challenge, solution=solution, comment=comment)
-    others = (follows.follower_ids(target) | {target.author_id}) - replied_to
+    others = (follows.follower_ids(target) | {target.author_id}) - replied_to - told
     notify(others, "comment", actor=actor, challenge=challenge, solution=solution, comment=comment)
     return comment
 
@@ -139,8 +140,13 @@ def edit_comment(actor, comment, body):
             before={"body": before},
             after={"body": comment.body},
         )
-    comment.body_html = text.render(comment.body)
+    comment.body_html, named = mentions.render(comment.body)
     comment.edited = utcnow()
+    solution = db.session.get(Solution, comment.solution_id) if comment.solution_id else None
+    already = {user.id for user in mentions.members_named(before).values()}
+    mentions.tell(
+        named, comment, actor=actor, challenge=comment.challenge, solution=solution, comment=comment, before=already
+    )
 
 
 def delete_comment(actor, comment):

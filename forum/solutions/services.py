@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from forum import text
 from forum.audit import record_action
 from forum.challenges.models import Challenge
 from forum.clock import utcnow
@@ -29,7 +28,7 @@ from forum.permissions import (
     submission_refusal,
     visible_to,
 )
-from forum.solutions import follows
+from forum.solutions import follows, mentions
 from forum.solutions.models import STATUSES, Solution, SolutionRevision, Tag
 from forum.solutions.ranking import hot_score
 from forum.solutions.votes import voter_ids
@@ -103,14 +102,16 @@ def submit_solution(actor, challenge, title, body, tags="", image_ids=()):
         visibility=initial_visibility(actor, challenge.community),
     )
     solution.hot = hot_score(0, now)
-    _apply(solution, title, body, tags)
+    named = _apply(solution, title, body, tags)
     db.session.add(solution)
     db.session.flush()
     media.attach_images(actor, solution, _image_ids(image_ids))
     increment(challenge, "solution_count")
     follows.add_follow(actor, solution)
+    told = mentions.tell(named, solution, actor=actor, challenge=challenge, solution=solution)
     if solution.visibility == "public":
-        notify(follows.follower_ids(challenge), "solution", actor=actor, challenge=challenge, solution=solution)
+        followers = follows.follower_ids(challenge) - told
+        notify(followers, "solution", actor=actor, challenge=challenge, solution=solution)
     return solution
 
 
@@ -129,7 +130,9 @@ def edit_solution(actor, solution, title, body, tags="", image_ids=(), note=""):
     revision = SolutionRevision(
         solution_id=solution.id, editor_id=actor.id, votes=solution.vote_count, note=note, **before
     )
-    _apply(solution, title, body, tags)
+    named_before = {user.id for user in mentions.members_named(solution.body).values()}
+    named = _apply(solution, title, body, tags)
+    mentions.tell(named, solution, actor=actor, challenge=solution.challenge, solution=solution, before=named_before)
     after = {"title": solution.title, "body": solution.body}
     if actor.id != solution.author_id:
         record_action(
@@ -174,10 +177,11 @@ def _apply(solution, title, body, tags):
         raise RuleBroken(_l("Tags are single words of up to 30 letters, digits or hyphens."), field="tags")
     solution.title = title
     solution.body = body
-    solution.body_html = text.render(body)
+    solution.body_html, named = mentions.render(body)
     # In the order the relationship loads them (by name), so what a door returns before its
     # commit reads the same as the row read back later.
     solution.tags = sorted(_tags(names), key=lambda tag: tag.name)
+    return named  # the members its @names name
 
 
 def _tags(names):
