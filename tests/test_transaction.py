@@ -39,7 +39,7 @@ def test_an_api_patch_that_edits_and_hides_changes_both_or_neither(app, users, s
 
 
 def test_a_refusal_shown_on_the_form_keeps_nothing_the_service_wrote(app, users, solution, login, monkeypatch):
-    def edit_then_refuse(actor, target, title, body, tags="", image_ids=()):
+    def edit_then_refuse(actor, target, title, body, tags="", image_ids=(), note=""):
         target.title = "Half-done edit"
         db.session.flush()
         raise RuleBroken("Refused after writing.", field="title")
