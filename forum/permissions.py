@@ -48,12 +48,13 @@ def can_edit_community(user, community):
 
 def suspension_refusal(user, community=None):
     """Suspended members can read but not write: everywhere when an admin suspended them, in one
-    community when its staff did (pass the community the write is in)."""
+    community when its staff did (pass the community the write is in, or its id)."""
     now = utcnow()
     until = getattr(user, "suspended_until", None)
     if until is not None and until > now:
         return _l("Your account is suspended until %(date)s.", date=until.strftime("%Y-%m-%d %H:%M UTC"))
-    local = user.suspended_in(community.id) if community is not None and is_member(user) else None
+    community_id = getattr(community, "id", community)
+    local = user.suspended_in(community_id) if community_id is not None and is_member(user) else None
     if local is not None and local > now:
         return _l("You are suspended in this community until %(date)s.", date=local.strftime("%Y-%m-%d %H:%M UTC"))
     return None
@@ -115,8 +116,10 @@ def can_submit_solution(user, challenge):
 def vote_refusal(user, solution):
     if not is_member(user):
         return _l("Log in to vote.")
-    if suspension_refusal(user, solution.challenge.community):
-        return suspension_refusal(user, solution.challenge.community)
+    # By id: loading the community would be one more query inside the vote's write lock.
+    suspended = suspension_refusal(user, solution.community_id)
+    if suspended:
+        return suspended
     if solution.author_id == user.id:
         return _l("You cannot vote for your own solution.")
     if solution.status == "merged":

@@ -91,7 +91,7 @@ def operation(rule, method, *, summary, tag, params=(), body=None, responses, au
 def _guarded(view, spec, method):
     """The endpoint as served: refused without a token where one is needed, and, for every method
     that may change state, run in one unit of work (the API's doors say so by their method)."""
-    door = view if method in SAFE_METHODS else writes(view)
+    door = view if method in SAFE_METHODS or getattr(view, "opens_own_unit", False) else writes(view)
 
     @functools.wraps(view)  # keeps the name Flask-Limiter knows the view's limits by
     def endpoint(**kwargs):

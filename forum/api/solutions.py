@@ -12,6 +12,7 @@ from forum.moderation import services as moderation
 from forum.permissions import can_moderate, community_of, require
 from forum.solutions import services, votes
 from forum.solutions.models import STATUSES
+from forum.transaction import opens_own_unit, unit_of_work
 
 STATUS = Param("status", {"enum": list(STATUSES)}, "Only solutions with this status")
 LIST_PARAMS = [CHALLENGE_ID, SORT, STATUS, CURSOR]
@@ -99,9 +100,12 @@ def change_solution(solution_id):
     responses=responses(200, "The vote and the new count", ref("Vote")),
     auth="member",
 )
+@opens_own_unit
 @limit_writes("RATELIMIT_VOTE", methods=("PUT", "DELETE"))
 def cast_vote(solution_id):
-    votes.cast_vote(current_user, services.get_solution_for(current_user, solution_id, with_challenge=True))
+    solution = services.get_solution_for(current_user, solution_id, with_challenge=True)
+    with unit_of_work():
+        votes.cast_vote(current_user, solution)
     return serializers.vote(solution_id, True, votes.count(solution_id))
 
 
@@ -114,7 +118,10 @@ def cast_vote(solution_id):
     responses=responses(200, "No vote, and the new count", ref("Vote")),
     auth="member",
 )
+@opens_own_unit
 @limit_writes("RATELIMIT_VOTE", methods=("PUT", "DELETE"))
 def withdraw_vote(solution_id):
-    votes.withdraw_vote(current_user, services.get_solution_for(current_user, solution_id, with_challenge=True))
+    solution = services.get_solution_for(current_user, solution_id, with_challenge=True)
+    with unit_of_work():
+        votes.withdraw_vote(current_user, solution)
     return serializers.vote(solution_id, False, votes.count(solution_id))

@@ -27,7 +27,7 @@ from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, merges, services, votes
 from forum.solutions.forms import CommentForm, SolutionForm
 from forum.solutions.models import STATUS_LABELS
-from forum.transaction import checkpoint, writes
+from forum.transaction import checkpoint, unit_of_work, writes
 from forum.views import back, clear_draft, id_arg, refused
 
 bp = Blueprint("solutions", __name__)
@@ -121,13 +121,15 @@ def history(solution_id):
 @bp.route("/solutions/<int:solution_id>/vote", methods=["POST"])
 @login_required
 @limit_writes("RATELIMIT_VOTE")
-@writes
 def vote(solution_id):
+    # Read before the unit of work, which holds SQLite's write lock for the writes alone (see
+    # transaction.opens_own_unit: votes are the busiest door).
     solution = services.get_solution_for(current_user, solution_id, with_challenge=True)
     # The form says what the button showed, so a double click or a retry cannot undo the vote.
     withdraw = request.form.get("action") == "remove"
     try:
-        votes.withdraw_vote(current_user, solution) if withdraw else votes.cast_vote(current_user, solution)
+        with unit_of_work():
+            votes.withdraw_vote(current_user, solution) if withdraw else votes.cast_vote(current_user, solution)
     except RuleBroken as error:
         if wants_json():
             return jsonify(error={"code": error.code, "message": str(error.message), "field": "vote"}), 422
