@@ -12,6 +12,24 @@ from forum.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 NEW_PASSWORD_HELP = _l("At least %(n)d characters, not a common password, not your username or email.", n=MIN_LENGTH)
 
 
+def new_password_fields(label, repeat_label):
+    """A new password and its repetition, for a form's class body (made there, so they keep
+    their place among its fields)."""
+    return (
+        PasswordField(
+            label,
+            validators=[DataRequired()],
+            description=NEW_PASSWORD_HELP,
+            render_kw={"autocomplete": "new-password"},
+        ),
+        PasswordField(
+            repeat_label,
+            validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+            render_kw={"autocomplete": "new-password"},
+        ),
+    )
+
+
 class RegisterForm(FlaskForm):
     username = StringField(
         _l("Username"),
@@ -20,17 +38,7 @@ class RegisterForm(FlaskForm):
         render_kw={"autocomplete": "username"},
     )
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "email"})
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired()],
-        description=NEW_PASSWORD_HELP,
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, confirm = new_password_fields(_l("Password"), _l("Repeat password"))
     submit = SubmitField(_l("Create account"))
 
 
@@ -52,17 +60,7 @@ class PasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
     )
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired()],
-        description=NEW_PASSWORD_HELP,
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, confirm = new_password_fields(_l("New password"), _l("Repeat new password"))
     # Where a member sent to change a weak password was going.
     next = HiddenField()
     submit = SubmitField(_l("Change password"))
@@ -76,17 +74,7 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired()],
-        description=NEW_PASSWORD_HELP,
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password, confirm = new_password_fields(_l("New password"), _l("Repeat new password"))
     submit = SubmitField(_l("Set password"))
 
 
