@@ -27,6 +27,8 @@ ACCESS = {
     "accounts.profile": "public",
     "accounts.settings": "member",
     "accounts.change_password": "member",
+    "accounts.change_address": "member",
+    "accounts.confirm_address": "public",
     "accounts.change_language": "member",
     "communities.index": "public",
     "communities.detail": "public",

@@ -66,6 +66,19 @@ class PasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
+class AddressForm(FlaskForm):
+    email = EmailField(
+        _l("New email address"),
+        validators=[DataRequired(), Length(max=254)],
+        description=_l("We mail it a link; the address changes when you open it."),
+        render_kw={"autocomplete": "email"},
+    )
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    submit = SubmitField(_l("Change address"))
+
+
 class ForgotPasswordForm(FlaskForm):
     login = StringField(
         _l("Username or email"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"}

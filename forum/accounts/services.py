@@ -45,7 +45,7 @@ def check_new_account(username, email, password):
     """Refuse what a sign-up may be told: a bad or taken username (names are public), a bad
     address, a weak password. Whether the address has an account it is never told."""
     _check_username(username)
-    _check_email(email)
+    check_email(email)
     _check_password(password, username, email)
     if db.session.execute(db.select(User.id).filter_by(username_key=username_key(username))).first():
         raise RuleBroken(_l("That username is taken."), field="username")
@@ -118,9 +118,14 @@ def judge_password_at_login(user, password):
 def change_password(user, current_password, new_password):
     """Set a new password and end every other session. Raises RuleBroken on a wrong current
     password or a weak new one."""
-    if not check_password_hash(user.password_hash, current_password or ""):
-        raise RuleBroken(_l("Your current password is not correct."), field="current_password")
+    check_current_password(user, current_password)
     set_new_password(user, new_password)
+
+
+def check_current_password(user, password):
+    """Raises RuleBroken (field "current_password") unless `password` is the user's."""
+    if not check_password_hash(user.password_hash, password or ""):
+        raise RuleBroken(_l("Your current password is not correct."), field="current_password")
 
 
 def set_new_password(user, new_password):
@@ -195,7 +200,7 @@ def _check_username(username):
         )
 
 
-def _check_email(email):
+def check_email(email):
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:

@@ -6,8 +6,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import reset, services, signup, tokens
+from forum.accounts import address, reset, services, signup, tokens
 from forum.accounts.forms import (
+    AddressForm,
     ForgotPasswordForm,
     LanguageForm,
     LoginForm,
@@ -177,6 +178,44 @@ def change_password():
     return render_template("accounts/password.html", form=form)
 
 
+@bp.route("/account/email", methods=["POST"])
+@keeps_input_on_csrf_failure
+@login_required
+@limit_writes("RATELIMIT_LOGIN_ACCOUNT")  # it checks a password, as a login does
+@writes
+def change_address():
+    form = AddressForm(prefix="address")
+    if form.validate_on_submit():
+        try:
+            address.request_change(current_user, form.current_password.data, form.email.data)
+        except RuleBroken as error:
+            attach_error(form, error)
+        else:
+            flash(
+                _("We have sent a link to %(email)s. Your address changes when you open it.", email=form.email.data),
+                "success",
+            )
+            return redirect(url_for("accounts.settings"))
+    return render_settings(address_form=form)
+
+
+@bp.route("/account/email/<token>", methods=["GET", "POST"])
+@writes
+def confirm_address(token):
+    # A page with a button, not a link that acts: mail scanners open links.
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            address.confirm_change(token)
+        except RuleBroken as error:
+            return render_template("accounts/confirm_address.html", form=form, pending=None, error=error.message)
+        flash(_("Your address is changed."), "success")
+        return redirect(url_for("accounts.settings" if current_user.is_authenticated else "accounts.login"))
+    return render_template(
+        "accounts/confirm_address.html", form=form, pending=address.pending_change(token), error=None
+    )
+
+
 @bp.route("/account/language", methods=["POST"])
 @login_required
 @writes
@@ -225,11 +264,12 @@ def _language_form():
     return form
 
 
-def render_settings(password_form=None, language_form=None, token_form=None, new_token=None):
+def render_settings(password_form=None, language_form=None, token_form=None, new_token=None, address_form=None):
     """The settings page; the form that was just sent comes back with its input and errors."""
     return render_template(
         "accounts/settings.html",
         password_form=password_form or PasswordForm(),
+        address_form=address_form or AddressForm(prefix="address", formdata=None),
         language_form=language_form or _language_form(),
         token_form=token_form or TokenForm(prefix="token", formdata=None),
         tokens=tokens.tokens_of(current_user),

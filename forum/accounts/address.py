@@ -1,0 +1,97 @@
+"""Changing a member's address by mail: the change waits until the new address confirms it.
+
+The member gives the new address and their password; the new address gets a signed link (two
+days) whose button makes the change, and the old one a notice, so a stolen session cannot move
+an account away silently. Whether the new address belongs to another account is never said on
+the page: that address gets a mail saying so instead of a link.
+"""
+
+import hashlib
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from forum.accounts import services
+from forum.accounts.models import User
+from forum.audit import record_action
+from forum.errors import RuleBroken
+from forum.extensions import db
+from forum.mail import services as mail
+
+SALT = "email-change"
+
+
+def request_change(user, password, new_email):
+    """Mail the new address a link (or, if it has an account, a notice) and the old one a notice.
+    Raises RuleBroken for a wrong password, a bad address or the member's own."""
+    services.check_current_password(user, password)
+    new_email = services.normalize_email(new_email or "")
+    services.check_email(new_email)
+    if new_email == user.email:
+        raise RuleBroken(_l("That is your address already."), field="email")
+    owner = db.session.execute(db.select(User).filter_by(email=new_email)).scalar_one_or_none()
+    if owner is not None:
+        mail.queue(
+            new_email,
+            "address_taken",
+            owner.locale,
+            username=owner.username,
+            reset_url=mail.public_url("accounts.forgot_password"),
+        )
+    else:
+        token = _serializer().dumps([user.id, new_email, _fingerprint(user)])
+        mail.queue(
+            new_email,
+            "address_confirm",
+            user.locale,
+            username=user.username,
+            url=mail.public_url("accounts.confirm_address", token=token),
+            hours=current_app.config["REGISTRATION_SECONDS"] // 3600,
+        )
+    mail.queue(
+        user.email,
+        "address_notice",
+        user.locale,
+        username=user.username,
+        new_email=new_email,
+        reset_url=mail.public_url("accounts.forgot_password"),
+    )
+
+
+def pending_change(token):
+    """(the member, the new address) a link names, or None when it is forged, too old or spent."""
+    try:
+        user_id, new_email, fingerprint = _serializer().loads(
+            token or "", max_age=current_app.config["REGISTRATION_SECONDS"]
+        )
+    except (BadSignature, ValueError, TypeError):
+        return None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) and 0 < user_id < 2**31 else None
+    if user is None or not isinstance(new_email, str) or fingerprint != _fingerprint(user):
+        return None
+    return user, new_email
+
+
+def confirm_change(token):
+    """Make the change a link asks for; returns the member. Raises RuleBroken when the link is no
+    good or the address has been taken since."""
+    found = pending_change(token)
+    if found is None:
+        raise RuleBroken(_l("This link has expired or has been used."))
+    user, new_email = found
+    if services.email_taken(new_email):
+        raise RuleBroken(_l("That address has an account already: log in, or reset its password."))
+    before = user.email
+    user.email = new_email
+    record_action(user, "user.email", user, before={"email": before}, after={"email": new_email})
+    return user
+
+
+def _serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _fingerprint(user):
+    # The address now: once it changes, every older link is spent.
+    return hashlib.sha256(user.email.encode()).hexdigest()[:16]
