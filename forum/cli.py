@@ -16,6 +16,7 @@ from forum.communities import services as communities
 from forum.errors import DomainError
 from forum.exports import services as exports
 from forum.exports.writers import WRITERS
+from forum.notifications import digests
 from forum.points import services as points
 from forum.search import queue
 from forum.search.rebuild import rebuild_index
@@ -33,6 +34,7 @@ def init_app(app):
     app.cli.add_command(seed_bench)
     app.cli.add_command(create_token)
     app.cli.add_command(export_group)
+    app.cli.add_command(digests_group)
 
 
 @click.command("worker")
@@ -116,6 +118,18 @@ def seed_bench(communities, challenges, solutions, votes, comments, users, index
         count = rebuild_index()
         click.echo(f"  search index: {count} documents in {time.perf_counter() - started:.1f} s")
     click.echo(f"Done in {timings['total']:.1f} s before indexing.")
+
+
+@click.group("digests")
+def digests_group():
+    """Notification mail digests (the consumer sends them on schedule)."""
+
+
+@digests_group.command("send")
+@click.option("--frequency", type=click.Choice(["daily", "weekly", "each"]), default="daily", show_default=True)
+def digests_send(frequency):
+    """Mail every member on that frequency what they have not been mailed yet (nothing new: no mail)."""
+    click.echo(f"Queued {digests.send(frequency)} mails; the consumer sends them.")
 
 
 @click.group("points")

@@ -1,10 +1,11 @@
 """Language selection (the user's choice, then Accept-Language) and locale-aware formatting."""
 
+import contextlib
 from datetime import UTC
 
 from babel import dates
 from flask import current_app, g, has_request_context, request
-from flask_babel import format_timedelta, get_locale, get_timezone, get_translations
+from flask_babel import force_locale, format_timedelta, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 from forum.extensions import babel
@@ -27,9 +28,24 @@ def init_app(app):
     app.context_processor(_language_context)
 
 
+@contextlib.contextmanager
+def in_language(locale):
+    """Render in `locale` for a while (a mail in its recipient's language), then go back: Flask-
+    Babel's force_locale, and this module's per-request catalog and formatting set aside with it."""
+    kept = {name: g.pop(name, None) for name in ("_catalog", "_formatting")}
+    try:
+        with force_locale(locale):
+            yield
+    finally:
+        for name, value in kept.items():
+            g.pop(name, None)
+            if value is not None:
+                setattr(g, name, value)
+
+
 def _catalog():
-    """This request's translations. Kept on `g`, which the language cannot change under: the
-    locale is chosen once per request (nothing here uses flask_babel.force_locale)."""
+    """This request's translations. Kept on `g`: the locale is chosen once per request, and
+    in_language() sets the catalog aside while it renders in another."""
     catalog = g.get("_catalog")
     if catalog is None:
         catalog = g._catalog = get_translations()

@@ -38,14 +38,21 @@ class RetryLater(RetryTask):
     runs it again after its retry delay. Immediate mode (tests) lets it go."""
 
 
-def job(name, retries=5, retry_delay=2, sweep=False):
+# name -> crontab fields (hour, minute, day_of_week ...): jobs the consumer runs on a schedule.
+SCHEDULED = {}
+
+
+def job(name, retries=5, retry_delay=2, sweep=False, schedule=None):
     """Register `function` as the job `name`. Its arguments must be plain values (ids, strings).
-    With sweep=True it also runs on a consumer's start and every minute."""
+    With sweep=True it also runs on a consumer's start and every minute; with `schedule` (crontab
+    fields, in UTC, e.g. {"hour": "7", "minute": "0"}) at those times, without arguments."""
 
     def register(function):
         JOBS[name] = (function, {"retries": retries, "retry_delay": retry_delay})
         if sweep:
             SWEEPS.append(name)
+        if schedule:
+            SCHEDULED[name] = schedule
         return function
 
     return register
@@ -75,6 +82,9 @@ def init_app(app):
     tasks = {}
     for name, (function, options) in JOBS.items():
         tasks[name] = huey.task(name=name, **options)(_in_app_context(app, function))
+
+    for name, fields in SCHEDULED.items():
+        huey.periodic_task(crontab(**fields), name=f"{name}.scheduled")(_in_app_context(app, JOBS[name][0]))
 
     @huey.periodic_task(crontab(minute="*"), name="jobs.sweep")
     def sweep():

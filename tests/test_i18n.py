@@ -102,3 +102,14 @@ def test_registering_saves_only_a_language_the_visitor_picked(app, client):
     picker.post(mail.link_in(chinese, "/register/"))
     locales = dict(db.session.execute(db.select(User.username, User.locale)).all())
     assert locales == {"browser_en": None, "picked_zh": "zh_Hans"}
+
+
+def test_a_mail_from_an_english_page_speaks_its_recipients_language(app, client):
+    # The page's catalog is kept for the request; a mail rendered during it used to come out in
+    # the page's language, not the recipient's.
+    factories.user("米粉小王", email="wang@example.com", locale="zh_Hans")
+    data = {"username": "someone", "email": "wang@example.com", "password": "long enough!", "confirm": "long enough!"}
+    page = client.post("/register", data=data, headers={"Accept-Language": "en"})
+    assert "We have sent a message" in page.get_data(as_text=True)  # the page in English
+    [message] = mail.sent("wang@example.com")
+    assert message.subject == "你已经有 Cocreate 账号了"

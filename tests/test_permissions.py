@@ -28,6 +28,8 @@ ACCESS = {
     "accounts.settings": "member",
     "accounts.change_password": "member",
     "accounts.change_address": "member",
+    "accounts.change_mail": "member",
+    "notifications.unsubscribe": "public",
     "accounts.confirm_address": "public",
     "accounts.change_language": "member",
     "communities.index": "public",

@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from forum.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+from forum.forms import choices
 
 # New passwords are judged by the password rule alone (forum/accounts/passwords.py), so every
 # door refuses them with the same reason; the form only asks for one.
@@ -89,6 +90,22 @@ class ForgotPasswordForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password, confirm = new_password_fields(_l("New password"), _l("Repeat new password"))
     submit = SubmitField(_l("Set password"))
+
+
+class MailForm(FlaskForm):
+    frequency = SelectField(
+        _l("Notification mail"),
+        choices=choices(
+            [
+                ("each", _l("Each notification (at most one mail every 10 minutes)")),
+                ("daily", _l("A daily digest")),
+                ("weekly", _l("A weekly digest")),
+                ("off", _l("No mail")),
+            ]
+        ),
+        validators=[DataRequired()],
+    )
+    submit = SubmitField(_l("Save"))
 
 
 class LanguageForm(FlaskForm):

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
@@ -20,6 +20,8 @@ def new_session_token():
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    # Digests walk the members of one frequency in id order.
+    __table_args__ = (Index("ix_user_account_mail_frequency", "mail_frequency", "id"),)
     not_found_message = _l("No such user.")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +46,13 @@ class User(UserMixin, db.Model):
     suspended_until: Mapped[datetime | None]
     # Set when staff first approve a post of this account (or it needed no approval).
     trusted: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Notification mail: off, each (at most one mail per 10 minutes), daily or weekly digests.
+    mail_frequency: Mapped[str] = mapped_column(String(8), default="daily", server_default="daily")
+    # The newest notification a mail has covered (or passed over): mail tells only what is newer.
+    mailed_through: Mapped[int] = mapped_column(default=0, server_default="0")
+    mailed_at: Mapped[datetime | None]
+    # The mail server refused the address for good: why, shown on the settings; no more mail.
+    mail_refused: Mapped[str | None] = mapped_column(String(300))
 
     community_roles = relationship("CommunityRole", back_populates="user", cascade="all, delete-orphan")
     # Suspensions by one community's staff, each for that community alone.

@@ -12,6 +12,7 @@ from forum.accounts.forms import (
     ForgotPasswordForm,
     LanguageForm,
     LoginForm,
+    MailForm,
     PasswordForm,
     RegisterForm,
     ResetPasswordForm,
@@ -23,6 +24,7 @@ from forum.extensions import limiter
 from forum.forms import ConfirmForm, attach_error, choices
 from forum.i18n import chosen_language, remember_language
 from forum.limits import limit_failed_logins, limit_writes, typed_in_form
+from forum.notifications import digests
 from forum.points import services as points
 from forum.security import keeps_input_on_csrf_failure, safe_next
 from forum.solutions.services import solutions_by
@@ -216,6 +218,18 @@ def confirm_address(token):
     )
 
 
+@bp.route("/account/mail", methods=["POST"])
+@login_required
+@writes
+def change_mail():
+    form = MailForm(prefix="mail")
+    if form.validate_on_submit():
+        digests.set_frequency(current_user, form.frequency.data)
+        flash(_("Your mail settings are saved."), "success")
+        return redirect(url_for("accounts.settings"))
+    return render_settings(mail_form=form)
+
+
 @bp.route("/account/language", methods=["POST"])
 @login_required
 @writes
@@ -264,10 +278,13 @@ def _language_form():
     return form
 
 
-def render_settings(password_form=None, language_form=None, token_form=None, new_token=None, address_form=None):
+def render_settings(
+    password_form=None, language_form=None, token_form=None, new_token=None, address_form=None, mail_form=None
+):
     """The settings page; the form that was just sent comes back with its input and errors."""
     return render_template(
         "accounts/settings.html",
+        mail_form=mail_form or MailForm(prefix="mail", frequency=current_user.mail_frequency),
         password_form=password_form or PasswordForm(),
         address_form=address_form or AddressForm(prefix="address", formdata=None),
         language_form=language_form or _language_form(),

@@ -22,13 +22,14 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import or_, update
 
 from forum import jobs
+from forum.accounts.models import User
 from forum.clock import utcnow
 from forum.extensions import db, mail
+from forum.i18n import in_language
 from forum.mail.models import MailOutbox
 from forum.transaction import unit_of_work
 
@@ -44,11 +45,22 @@ BATCH = 200
 def queue(to_address, template, locale=None, headers=None, **context):
     """Store templates/mail/<template>.{subject.txt,txt,html}, rendered in `locale`, for
     `to_address`; sent after the current transaction commits."""
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    store(to_address, render(template, locale, **context), headers)
+
+
+def render(template, locale=None, **context):
+    """(subject, text, html) of a mail in `locale`: for callers that render outside their unit
+    of work (a digest renders thousands, and SQLite's write lock should not wait on that)."""
+    with in_language(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = render_template(f"mail/{template}.subject.txt", **context).strip()
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
-    subject = " ".join(subject.split())[:300]  # one line: a header
+    return " ".join(subject.split())[:300], text, html  # the subject on one line: it is a header
+
+
+def store(to_address, rendered, headers=None):
+    """Put a rendered mail in the outbox, in the current transaction."""
+    subject, text, html = rendered
     db.session.add(MailOutbox(to_address=to_address, subject=subject, text=text, html=html, headers=headers))
     jobs.after_commit("mail.send")
 
@@ -113,7 +125,8 @@ def _send(connection, row):
     except smtplib.SMTPRecipientsRefused as error:
         code, reason = next(iter(error.recipients.values()))
         if code >= 500:
-            _note(row, refused=f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}")
+            refused = f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}"[:300]
+            _note(row, refused=refused, member_refused=refused)
             log.warning("mail %s: %s refused for good (%s)", row.id, row.to_address, code)
             return
         _try_later(row, error)
@@ -137,6 +150,9 @@ def _try_later(row, error):
     _note(row, attempts=attempts, next_attempt=utcnow() + wait)
 
 
-def _note(row, **values):
+def _note(row, member_refused=None, **values):
     with unit_of_work():
         db.session.execute(update(MailOutbox).where(MailOutbox.id == row.id).values(claimed_until=None, **values))
+        if member_refused:
+            # No more notification mail to an address the server refuses; the settings say why.
+            db.session.execute(update(User).where(User.email == row.to_address).values(mail_refused=member_refused))

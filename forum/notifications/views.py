@@ -1,11 +1,13 @@
-"""Notification pages: the list, opening one (marks it read), marking all read."""
+"""Notification pages: the list, opening one (marks it read), marking all read; the mail's
+one-click unsubscribe."""
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm
-from forum.notifications import services
+from forum.notifications import digests, services
+from forum.security import signed_link
 from forum.transaction import writes
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -36,6 +38,20 @@ def open_one(notification_id):
 def read_all():
     services.mark_all_read(current_user)
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@signed_link
+@writes
+def unsubscribe(token):
+    """GET shows a button and changes nothing (link scanners open links); a POST, from the page
+    or from a mail client's one-click unsubscribe with no session, stops the mail."""
+    member = digests.member_for_token(token)
+    if member is None:
+        return render_template("notifications/unsubscribe.html", member=None, done=False)
+    if request.method == "POST":
+        digests.set_frequency(member, "off")
+    return render_template("notifications/unsubscribe.html", member=member, done=request.method == "POST")
 
 
 def target_url(notification):
