@@ -45,3 +45,38 @@ def test_challenge_followers_hear_of_new_solutions(app, community, users, login)
     factories.solution(users["fan"], challenge, title="Steam it")
     page = login(users["staff"]).get("/notifications/").get_data(as_text=True)
     assert "proposed “Steam it”" in page
+
+
+def test_a_status_change_leaves_finding_its_voters_to_the_consumer(app, community, users, monkeypatch):
+    # The door loaded every voter's and follower's id (20,000 for a popular idea) before answering.
+    from sqlalchemy import event
+
+    from forum.notifications import services
+    from forum.notifications.models import NotificationOutbox
+    from forum.review import status
+    from forum.solutions import follows, votes
+
+    challenge = factories.challenge(users["staff"], community)
+    idea = factories.solution(users["fan"], challenge)
+    voters = [factories.user(f"voter{n}") for n in range(3)]
+    for voter in voters:
+        factories.door(votes.cast_vote, voter, idea)
+    factories.door(follows.add_follow, users["product"], idea)
+    held = []
+    monkeypatch.setitem(app.extensions, "jobs", type("Held", (), {"immediate": False, "enqueue": held.append})())
+    statements = []
+    record = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        factories.door(status.change_status, users["staff"], idea, "shortlisted", "On the list")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    loading_ids = [s for s in statements if s.startswith(("SELECT vote.user_id", "SELECT follow.user_id"))]
+    assert loading_ids == [] and any("INSERT INTO notification_outbox" in s for s in statements)
+    [stored] = db.session.execute(db.select(NotificationOutbox).filter_by(kind="status")).scalars().all()
+    assert stored.audience == f"solution.stake:{idea.id}" and stored.recipients == ""
+
+    monkeypatch.undo()
+    services.deliver()  # what the consumer runs
+    told = set(db.session.execute(db.select(Notification.user_id).filter_by(kind="status")).scalars())
+    assert told == {v.id for v in voters} | {users["product"].id, users["fan"].id}  # never the staff who did it

@@ -49,6 +49,10 @@ class NotificationOutbox(db.Model):
     detail: Mapped[str | None] = mapped_column(String(40))
     # The recipients' ids in ascending order, as JSON; `delivered` of them have been written.
     recipients: Mapped[str] = mapped_column(Text)
+    # Or whom to tell, named (an audience of notifications/services.py, "name:argument"): the
+    # consumer finds the recipients when it starts delivering, so the door that caused the event
+    # does not load 20,000 voters' ids. `recipients` is "" until then.
+    audience: Mapped[str | None] = mapped_column(String(60))
     delivered: Mapped[int] = mapped_column(default=0)
     done: Mapped[bool] = mapped_column(default=False)
     created: Mapped[datetime] = mapped_column(default=utcnow)

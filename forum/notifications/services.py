@@ -20,13 +20,36 @@ PAGE_SIZE = 30
 DELIVERY_BATCH = 1000
 
 
-def notify(user_ids, kind, *, actor=None, challenge=None, solution=None, comment=None, detail=None):
+# name -> function(argument) returning user ids: audiences the consumer resolves (see notify).
+AUDIENCES = {}
+
+
+def audience(name):
+    """Register a function that finds, from one id, whom an event tells (a solution's voters,
+    followers and author): features register theirs, this module imports none of them."""
+
+    def register(function):
+        AUDIENCES[name] = function
+        return function
+
+    return register
+
+
+def notify(user_ids, kind, *, actor=None, challenge=None, solution=None, comment=None, detail=None, audience=None):
     """Tell each user once, never the actor. The event is stored in the caller's transaction (so
     it is told if and only if it happened) and the consumer writes the notifications after the
-    commit: an idea with 20,000 voters does not keep its door waiting."""
-    recipients = sorted(set(user_ids) - {actor.id if actor is not None else None} - {None})
-    if not recipients:
-        return
+    commit. `audience` ((name, id), instead of `user_ids`) leaves finding the recipients to the
+    consumer too: an idea with 20,000 voters keeps its door waiting for neither."""
+    if audience is not None:
+        name, argument = audience
+        if name not in AUDIENCES:
+            raise KeyError(f"unknown audience {name!r}")
+        recipients, named = "", f"{name}:{int(argument)}"
+    else:
+        ids = sorted(set(user_ids) - {actor.id if actor is not None else None} - {None})
+        if not ids:
+            return
+        recipients, named = json.dumps(ids), None
     db.session.add(
         NotificationOutbox(
             kind=kind,
@@ -35,7 +58,8 @@ def notify(user_ids, kind, *, actor=None, challenge=None, solution=None, comment
             solution_id=solution.id if solution is not None else None,
             comment_id=comment.id if comment is not None else None,
             detail=detail,
-            recipients=json.dumps(recipients),
+            recipients=recipients,
+            audience=named,
         )
     )
     jobs.after_commit("notifications.deliver")
@@ -63,6 +87,11 @@ def deliver():
 
 
 def _deliver_batch(event):
+    if event.audience and not event.recipients:
+        # Found once, in the transaction of the first batch: later batches go on from this list.
+        name, argument = event.audience.split(":")
+        found = set(AUDIENCES[name](int(argument))) - {event.actor_id, None}
+        event.recipients = json.dumps(sorted(found))
     recipients = json.loads(event.recipients)
     batch = recipients[event.delivered : event.delivered + DELIVERY_BATCH]
     if batch:

@@ -18,8 +18,7 @@ from forum.notifications.services import notify
 from forum.permissions import can_answer, is_member, is_staff, require, suspension_refusal
 from forum.review.models import Event, EventSignup, Prototype, PrototypeUpdate
 from forum.review.status import record_status
-from forum.solutions import follows
-from forum.solutions.votes import voter_ids
+from forum.solutions.votes import STAKE
 from forum.validation import checked_markdown, checked_text
 
 BODY_MAX = 10_000
@@ -78,7 +77,7 @@ def post_update(actor, prototype, body, image_ids=()):
             .where(Image.update_id.is_(None), Image.challenge_id.is_(None))
             .values(update_id=update.id)
         )
-    notify(_stake(solution), "update", actor=actor, challenge=solution.challenge, solution=solution)
+    notify(None, "update", actor=actor, challenge=solution.challenge, solution=solution, audience=(STAKE, solution.id))
     return update
 
 
@@ -95,7 +94,15 @@ def create_event(actor, prototype, title, starts, place, seats):
     event = Event(prototype_id=prototype.id, title=title, starts=starts, place=place, seats=seats)
     db.session.add(event)
     record_action(actor, "event.create", solution, community=solution.challenge.community, after={"title": title})
-    notify(_stake(solution), "event", actor=actor, challenge=solution.challenge, solution=solution, detail=title[:40])
+    notify(
+        None,
+        "event",
+        actor=actor,
+        challenge=solution.challenge,
+        solution=solution,
+        detail=title[:40],
+        audience=(STAKE, solution.id),
+    )
     return event
 
 
@@ -172,7 +179,3 @@ def _signup_refusal(user, event):
     if event.starts <= utcnow():
         return _l("This event has already started.")
     return None
-
-
-def _stake(solution):
-    return voter_ids(solution) | follows.follower_ids(solution) | {solution.author_id}

@@ -31,7 +31,7 @@ from forum.permissions import (
 from forum.solutions import follows, mentions
 from forum.solutions.models import STATUSES, Solution, SolutionRevision, Tag
 from forum.solutions.ranking import hot_score
-from forum.solutions.votes import voter_ids
+from forum.solutions.votes import STAKE
 from forum.validation import checked_markdown, checked_text
 
 TITLE_MAX = 200
@@ -142,8 +142,9 @@ def edit_solution(actor, solution, title, body, tags="", image_ids=(), note=""):
     media.attach_images(actor, solution, _image_ids(image_ids))
     if after != before and (solution.vote_count or noted):
         solution.edited = utcnow()
-        stake = voter_ids(solution) | follows.follower_ids(solution) | {solution.author_id}
-        notify(stake, "edited", actor=actor, challenge=solution.challenge, solution=solution)
+        notify(
+            None, "edited", actor=actor, challenge=solution.challenge, solution=solution, audience=(STAKE, solution.id)
+        )
     return solution
 
 

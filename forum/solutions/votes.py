@@ -7,7 +7,7 @@ from forum.clock import utcnow
 from forum.database import increment, insert_new, is_sqlite, store
 from forum.errors import RuleBroken
 from forum.extensions import db
-from forum.notifications.services import notify
+from forum.notifications.services import audience, notify
 from forum.permissions import vote_refusal
 from forum.points import services as points
 from forum.solutions import follows
@@ -80,6 +80,19 @@ def budget_used(user, challenge):
 
 def voter_ids(solution):
     return set(db.session.execute(db.select(Vote.user_id).filter_by(solution_id=solution.id)).scalars())
+
+
+STAKE = "solution.stake"
+
+
+@audience(STAKE)
+def stake(solution_id):
+    """Everyone with a stake in an idea: its voters, its followers and its author (resolved by
+    the consumer: notify(..., audience=(STAKE, solution.id)))."""
+    solution = db.session.get(Solution, solution_id)
+    if solution is None:
+        return set()
+    return voter_ids(solution) | follows.follower_ids(solution) | {solution.author_id}
 
 
 def _refuse_unless_allowed(actor, solution):
