@@ -144,3 +144,24 @@ def test_the_embedded_default_writes_mail_to_files_and_a_server_turns_smtp_on(ma
     assert plain.config["MAIL_BACKEND"] == "file"
     assert plain.config["MAIL_FILE_PATH"] == os.path.join(plain.instance_path, "mail")
     assert make_app(MAIL_BACKEND=None, MAIL_SERVER="127.0.0.1").config["MAIL_BACKEND"] == "smtp"
+
+
+def test_a_status_change_reaches_a_voter_by_mail_in_the_voters_language(smtp_app, smtp, community, users):
+    from forum.notifications import digests
+    from forum.review import status
+    from forum.solutions import votes
+
+    controller, sink = smtp
+    controller.start()
+    voter = factories.user("米粉小王", email="wang@example.com", locale="zh_Hans")
+    factories.door(digests.set_frequency, voter, "each")
+    challenge = factories.challenge(users["staff"], community)
+    idea = factories.solution(users["fan"], challenge, title="蒸汽自清洁")
+    factories.door(votes.cast_vote, voter, idea)
+    factories.door(status.change_status, users["staff"], idea, "shortlisted", "下周送到实验室")
+    digests.send_each()  # the consumer's minute sweep
+    [received] = [m for m in sink.received if m["To"] == "wang@example.com"]
+    assert received["Subject"].strip() == "Cocreate 上有 1 条新消息: 蒸汽自清洁"
+    text = received.get_body(("plain",)).get_content()
+    assert "“蒸汽自清洁”的状态已更新为：已入围" in text and "下周送到实验室" in text
+    assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
