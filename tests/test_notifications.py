@@ -2,20 +2,24 @@
 
 from forum.extensions import db
 from forum.notifications.models import Notification
-from forum.solutions import comments
+from forum.solutions import comments, follows
 from tests import factories
 
 
 def test_badge_open_and_mark_all_read(app, community, users, login):
     challenge = factories.challenge(users["staff"], community)
     solution = factories.solution(users["fan"], challenge)
-    for text in ("One", "Two"):
-        comments.add_comment(users["product"], challenge, text, solution=solution)
+    factories.door(follows.add_follow, users["fan"], challenge)
+    # Two items, so two entries (news of one kind on one item is one entry).
+    factories.door(comments.add_comment, users["product"], challenge, "On the challenge")
+    factories.door(comments.add_comment, users["product"], challenge, "On the idea", solution=solution)
     fan = login(users["fan"])
     home = fan.get("/").get_data(as_text=True)
     assert 'class="unread-badge" aria-hidden="true">2<' in home
 
-    first = db.session.execute(db.select(Notification).filter_by(user_id=users["fan"].id)).scalars().first()
+    first = db.session.execute(
+        db.select(Notification).filter_by(user_id=users["fan"].id, solution_id=solution.id)
+    ).scalar_one()
     response = fan.post(f"/notifications/{first.id}/open")
     assert response.status_code == 302 and response.headers["Location"].startswith(f"/solutions/{solution.id}#comment-")
     assert 'aria-hidden="true">1<' in fan.get("/").get_data(as_text=True)
@@ -80,3 +84,37 @@ def test_a_status_change_leaves_finding_its_voters_to_the_consumer(app, communit
     services.deliver()  # what the consumer runs
     told = set(db.session.execute(db.select(Notification.user_id).filter_by(kind="status")).scalars())
     assert told == {v.id for v in voters} | {users["product"].id, users["fan"].id}  # never the staff who did it
+
+
+def test_unread_news_of_one_kind_on_one_idea_is_one_entry_counted_once(app, community, users, login):
+    # One fan's 15 comments on an idea gave its author 15 identical entries.
+    challenge = factories.challenge(users["staff"], community)
+    idea = factories.solution(users["fan"], challenge, title="Mesh filter")
+    lin = factories.user("lin_wei")
+    for n in range(15):
+        factories.door(comments.add_comment, lin, challenge, f"Thought {n}", solution=idea)
+    page = login(users["fan"]).get("/notifications/").get_data(as_text=True)
+    assert page.count("commented") == 1 and "lin_wei commented 15 times on “Mesh filter”" in page
+    assert db.session.get(type(users["fan"]), users["fan"].id).unread_notifications == 1
+
+    others = [factories.user(f"fan{n}") for n in range(3)]
+    for other in others:
+        factories.door(comments.add_comment, other, challenge, "Me too", solution=idea)
+    page = login(users["fan"]).get("/notifications/").get_data(as_text=True)
+    assert "fan2 and 3 others commented on “Mesh filter”" in page  # the latest, and who else
+    [entry] = db.session.execute(db.select(Notification).filter_by(user_id=users["fan"].id)).scalars().all()
+    assert entry.count == 18 and entry.comment.body == "Me too"  # opening it goes to the latest
+    db.session.rollback()
+    assert db.session.get(type(users["fan"]), users["fan"].id).unread_notifications == 1
+
+    factories.door(services_mark_all_read, users["fan"])
+    factories.door(comments.add_comment, lin, challenge, "After reading", solution=idea)
+    rows = db.session.execute(db.select(Notification).filter_by(user_id=users["fan"].id)).scalars().all()
+    assert len(rows) == 2  # what was read stays; the new comment starts a new entry
+    assert db.session.get(type(users["fan"]), users["fan"].id).unread_notifications == 1
+
+
+def services_mark_all_read(user):
+    from forum.notifications import services
+
+    services.mark_all_read(db.session.get(type(user), user.id))

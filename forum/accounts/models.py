@@ -48,8 +48,9 @@ class User(UserMixin, db.Model):
     trusted: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Notification mail: off, each (at most one mail per 10 minutes), daily or weekly digests.
     mail_frequency: Mapped[str] = mapped_column(String(8), default="daily", server_default="daily")
-    # The newest notification a mail has covered (or passed over): mail tells only what is newer.
-    mailed_through: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The time of the newest notification a mail has covered (or passed over): mail tells only
+    # what is newer. A time, not an id: an entry that grows ("and 14 others") is new again.
+    mailed_until: Mapped[datetime | None]
     mailed_at: Mapped[datetime | None]
     # The mail server refused the address for good: why, shown on the settings; no more mail.
     mail_refused: Mapped[str | None] = mapped_column(String(300))

@@ -3,7 +3,7 @@ most one mail per 10 minutes), a daily digest (the default) or a weekly one.
 
 A mail tells what the member has not been mailed yet and has not read in the forum, grouped by
 idea, newest first, with a status change's note and a comment's opening words; nothing new, no
-mail. `mailed_through` on the member's row is the newest notification a mail has covered, moved
+mail. `mailed_until` on the member's row is the time of the newest notification a mail has covered, moved
 in the same transaction that queues the mail and only from the value the mail was built on, so
 two consumers never mail one thing twice. Members are taken 500 at a time in id order, each batch
 read and rendered outside the write lock and then stored in one short transaction: 50,000 members
@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, or_, update
 from sqlalchemy.orm import joinedload
 
 from forum import jobs, text
@@ -92,8 +92,7 @@ def set_frequency(user, frequency):
     if frequency != user.mail_frequency:
         user.mail_frequency = frequency
         # Mail starts from now: what came before was in the forum, and no mail promised it.
-        newest = db.session.execute(db.select(func.max(Notification.id)).filter_by(user_id=user.id)).scalar()
-        user.mailed_through = max(user.mailed_through, newest or 0)
+        user.mailed_until = max(user.mailed_until or utcnow(), utcnow())
 
 
 def _members(frequency, after):
@@ -117,14 +116,15 @@ def _mail_batch(members, frequency):
     for member in members:
         items = news.get(member.id)
         if items:
-            built.append((member, member.mailed_through, max(n.id for n in items), _render(member, items, frequency)))
+            newest = max(n.created for n in items)
+            built.append((member, member.mailed_until, newest, _render(member, items, frequency)))
     queued = 0  # the unit ends the read and takes the write lock (members stay loaded)
     with unit_of_work():
         for member, seen, newest, rendered in built:
             moved = db.session.execute(
                 update(User)
-                .where(User.id == member.id, User.mailed_through == seen)
-                .values(mailed_through=newest, mailed_at=utcnow())
+                .where(User.id == member.id, User.mailed_until.is_(None) if seen is None else User.mailed_until == seen)
+                .values(mailed_until=newest, mailed_at=utcnow())
             ).rowcount
             if moved:  # else another consumer has just mailed this member
                 mail.store(member.email, rendered, _list_headers(member))
@@ -134,13 +134,13 @@ def _mail_batch(members, frequency):
 
 def _news(members, frequency):
     """{member id: their unread, unmailed notifications in the window, newest first}."""
-    watermark = {member.id: member.mailed_through for member in members}
+    watermark = {member.id for member in members}
     stmt = (
         db.select(Notification)
         .join(User, User.id == Notification.user_id)
         .where(
             Notification.user_id.in_(watermark),
-            Notification.id > User.mailed_through,
+            or_(User.mailed_until.is_(None), Notification.created > User.mailed_until),
             Notification.read.is_(None),
             Notification.created > utcnow() - WINDOW[frequency],
         )

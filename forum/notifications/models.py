@@ -1,5 +1,6 @@
 """A notification for one user."""
 
+import json
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -25,8 +26,18 @@ class Notification(db.Model):
     detail: Mapped[str | None] = mapped_column(String(40))
     created: Mapped[datetime] = mapped_column(default=utcnow)
     read: Mapped[datetime | None]
+    # Unread news of one kind on one item is one entry: how many events it holds, and the ids
+    # of the people behind them, newest first, as JSON ("lin_wei and 14 others commented").
+    count: Mapped[int] = mapped_column(default=1, server_default="1")
+    actor_ids: Mapped[str | None] = mapped_column(Text)
 
     actor = relationship("User", foreign_keys=[actor_id])
+
+    @property
+    def others(self):
+        """How many people besides the latest actor the entry speaks for."""
+        return max(0, len(json.loads(self.actor_ids or "[]")) - 1)
+
     challenge = relationship("Challenge")
     solution = relationship("Solution")
     comment = relationship("Comment")

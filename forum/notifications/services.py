@@ -3,7 +3,7 @@ consumer, and read by their owners."""
 
 import json
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from forum import jobs
 from forum.accounts.models import User
@@ -95,28 +95,72 @@ def _deliver_batch(event):
     recipients = json.loads(event.recipients)
     batch = recipients[event.delivered : event.delivered + DELIVERY_BATCH]
     if batch:
-        now = utcnow()
-        db.session.execute(
-            db.insert(Notification),
-            [
-                {
-                    "user_id": user_id,
-                    "kind": event.kind,
-                    "actor_id": event.actor_id,
-                    "challenge_id": event.challenge_id,
-                    "solution_id": event.solution_id,
-                    "comment_id": event.comment_id,
-                    "detail": event.detail,
-                    "created": now,
-                }
-                for user_id in batch
-            ],
-        )
-        db.session.execute(
-            update(User).where(User.id.in_(batch)).values(unread_notifications=User.unread_notifications + 1)
-        )
+        _write(event, batch)
     event.delivered += len(batch)
     event.done = event.delivered >= len(recipients)
+
+
+# Actors an entry remembers at most (it says "and N others" past them from its count alone).
+ACTORS_KEPT = 50
+
+
+def _write(event, batch):
+    """One entry per recipient. A recipient's unread entry of the same kind on the same item is
+    replaced by one that holds both, with a new id, so it comes first in the list and mail sees
+    it as new; the badge counts it once."""
+    now = utcnow()
+    same = db.session.execute(
+        db.select(Notification.id, Notification.user_id, Notification.count, Notification.actor_ids).where(
+            Notification.user_id.in_(batch),
+            Notification.read.is_(None),
+            Notification.kind == event.kind,
+            _same(Notification.challenge_id, event.challenge_id),
+            _same(Notification.solution_id, event.solution_id),
+        )
+    ).all()
+    earlier, replaced = {}, {}
+    for row in same:
+        earlier[row.user_id] = row
+        replaced[row.user_id] = replaced.get(row.user_id, 0) + 1
+    if same:
+        db.session.execute(delete(Notification).where(Notification.id.in_([row.id for row in same])))
+    rows = []
+    for user_id in batch:
+        before = earlier.get(user_id)
+        actors = json.loads(before.actor_ids or "[]") if before else []
+        if event.actor_id is not None:
+            actors = [event.actor_id, *(a for a in actors if a != event.actor_id)][:ACTORS_KEPT]
+        rows.append(
+            {
+                "user_id": user_id,
+                "kind": event.kind,
+                "actor_id": event.actor_id,
+                "challenge_id": event.challenge_id,
+                "solution_id": event.solution_id,
+                "comment_id": event.comment_id,
+                "detail": event.detail,
+                "created": now,
+                "count": (before.count if before else 0) + 1,
+                "actor_ids": json.dumps(actors),
+            }
+        )
+    db.session.execute(db.insert(Notification), rows)
+    # The badge: one more for a new entry, none for one that replaced its predecessor (fewer if
+    # it replaced several, left from before entries were grouped).
+    by_change = {}
+    for user_id in batch:
+        by_change.setdefault(1 - replaced.get(user_id, 0), []).append(user_id)
+    for change, user_ids in by_change.items():
+        if change:
+            db.session.execute(
+                update(User)
+                .where(User.id.in_(user_ids))
+                .values(unread_notifications=User.unread_notifications + change)
+            )
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
 
 
 def notifications_for(user, cursor=None):

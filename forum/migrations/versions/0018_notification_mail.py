@@ -19,7 +19,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('mail_frequency', sa.String(length=8), server_default='daily', nullable=False))
-        batch_op.add_column(sa.Column('mailed_through', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('mailed_until', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('mailed_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('mail_refused', sa.String(length=300), nullable=True))
         batch_op.create_index('ix_user_account_mail_frequency', ['mail_frequency', 'id'], unique=False)
@@ -30,5 +30,5 @@ def downgrade():
         batch_op.drop_index('ix_user_account_mail_frequency')
         batch_op.drop_column('mail_refused')
         batch_op.drop_column('mailed_at')
-        batch_op.drop_column('mailed_through')
+        batch_op.drop_column('mailed_until')
         batch_op.drop_column('mail_frequency')
