@@ -36,7 +36,10 @@ from forum.media.views import bp as media_bp
 from forum.moderation.views import bp as moderation_bp
 from forum.notifications.views import bp as notifications_bp
 from forum.points.views import bp as points_bp
-from forum.review import prototype_views  # noqa: F401  (adds the prototype routes to the review blueprint)
+from forum.review import (
+    prototype_views,  # noqa: F401  (adds the prototype routes to the review blueprint)
+    release_views,  # noqa: F401  (adds the release routes to the review blueprint)
+)
 from forum.review.views import bp as review_bp
 from forum.search import queue as search_queue
 from forum.search.views import bp as search_bp

@@ -30,6 +30,8 @@ ACCESS = {
     "accounts.change_address": "member",
     "accounts.change_mail": "member",
     "notifications.unsubscribe": "public",
+    "review.release_list": "public",
+    "review.release_new": "staff",
     "accounts.confirm_address": "public",
     "accounts.change_language": "member",
     "communities.index": "public",

@@ -23,6 +23,7 @@ class Notification(db.Model):
     challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenge.id", ondelete="CASCADE"), index=True)
     solution_id: Mapped[int | None] = mapped_column(ForeignKey("solution.id", ondelete="CASCADE"), index=True)
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), index=True)
+    release_id: Mapped[int | None] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"), index=True)
     detail: Mapped[str | None] = mapped_column(String(40))
     created: Mapped[datetime] = mapped_column(default=utcnow)
     read: Mapped[datetime | None]
@@ -41,6 +42,7 @@ class Notification(db.Model):
     challenge = relationship("Challenge")
     solution = relationship("Solution")
     comment = relationship("Comment")
+    release = relationship("Release")
 
 
 class NotificationOutbox(db.Model):
@@ -57,6 +59,7 @@ class NotificationOutbox(db.Model):
     challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenge.id", ondelete="CASCADE"))
     solution_id: Mapped[int | None] = mapped_column(ForeignKey("solution.id", ondelete="CASCADE"))
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    release_id: Mapped[int | None] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"))
     detail: Mapped[str | None] = mapped_column(String(40))
     # The recipients' ids in ascending order, as JSON; `delivered` of them have been written.
     recipients: Mapped[str] = mapped_column(Text)

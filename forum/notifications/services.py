@@ -35,7 +35,9 @@ def audience(name):
     return register
 
 
-def notify(user_ids, kind, *, actor=None, challenge=None, solution=None, comment=None, detail=None, audience=None):
+def notify(
+    user_ids, kind, *, actor=None, challenge=None, solution=None, comment=None, release=None, detail=None, audience=None
+):
     """Tell each user once, never the actor. The event is stored in the caller's transaction (so
     it is told if and only if it happened) and the consumer writes the notifications after the
     commit. `audience` ((name, id), instead of `user_ids`) leaves finding the recipients to the
@@ -57,6 +59,7 @@ def notify(user_ids, kind, *, actor=None, challenge=None, solution=None, comment
             challenge_id=challenge.id if challenge is not None else None,
             solution_id=solution.id if solution is not None else None,
             comment_id=comment.id if comment is not None else None,
+            release_id=release.id if release is not None else None,
             detail=detail,
             recipients=recipients,
             audience=named,
@@ -116,6 +119,7 @@ def _write(event, batch):
             Notification.kind == event.kind,
             _same(Notification.challenge_id, event.challenge_id),
             _same(Notification.solution_id, event.solution_id),
+            _same(Notification.release_id, event.release_id),
         )
     ).all()
     earlier, replaced = {}, {}
@@ -138,6 +142,7 @@ def _write(event, batch):
                 "challenge_id": event.challenge_id,
                 "solution_id": event.solution_id,
                 "comment_id": event.comment_id,
+                "release_id": event.release_id,
                 "detail": event.detail,
                 "created": now,
                 "count": (before.count if before else 0) + 1,

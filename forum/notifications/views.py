@@ -55,6 +55,9 @@ def unsubscribe(token):
 
 
 def target_url(notification):
+    if notification.release_id:
+        release = notification.release
+        return url_for("review.release_list", slug=release.community.slug, _anchor=f"release-{release.id}")
     anchor = f"comment-{notification.comment_id}" if notification.comment_id else None
     if notification.solution_id:
         return url_for("solutions.detail", solution_id=notification.solution_id, _anchor=anchor)

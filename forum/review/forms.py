@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
+    DateField,
     DateTimeLocalField,
     IntegerField,
     SelectField,
@@ -97,6 +98,28 @@ class EventForm(FlaskForm):
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
     seats = IntegerField(_l("Seats"), validators=[DataRequired(), NumberRange(min=1, max=10_000)])
     submit = SubmitField(_l("Create event"))
+
+
+class ReleaseForm(FlaskForm):
+    version = StringField(
+        _l("Version"),
+        validators=[DataRequired(), Length(max=60)],
+        description=_l("e.g. HyperOS 2.1.5 or Sample machine v2"),
+    )
+    released_on = DateField(_l("Release date"), validators=[DataRequired()])
+    body = TextAreaField(
+        _l("What is new"),
+        validators=[Length(max=10_000)],
+        description=_l("Markdown is supported."),
+        render_kw={"rows": 6},
+    )
+    solutions = SelectMultipleField(
+        _l("Fans' ideas it ships"),
+        coerce=int,
+        description=_l("They move to Prototyped, and everyone who voted for or follows them hears of it."),
+        render_kw={"size": 8},
+    )
+    submit = SubmitField(_l("Publish release"))
 
 
 class MergeForm(FlaskForm):

@@ -1,7 +1,9 @@
-"""Staff answers: status trail, rubric reviews, assignments, staff notes, prototypes and their events."""
+"""Staff answers: status trail, rubric reviews, assignments, staff notes, prototypes and their
+events, release notes."""
 
-from datetime import datetime
+from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -147,3 +149,32 @@ class EventSignup(db.Model):
     created: Mapped[datetime] = mapped_column(default=utcnow)
 
     user = relationship("User")
+
+
+class Release(db.Model):
+    """A community's release note: a version, a date, a text and the fans' ideas it ships."""
+
+    __table_args__ = (Index("ix_release_community_id", "community_id", "id"),)
+    not_found_message = _l("No such release.")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    version: Mapped[str] = mapped_column(String(60))
+    released_on: Mapped[date]
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+    community = relationship("Community")
+    author = relationship("User")
+    solutions = relationship("Solution", secondary="release_item", order_by="Solution.vote_count.desc()")
+
+
+class ReleaseItem(db.Model):
+    __tablename__ = "release_item"
+
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"), primary_key=True)
+    solution_id: Mapped[int] = mapped_column(
+        ForeignKey("solution.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
