@@ -4,9 +4,9 @@ outbox, in the caller's transaction; the consumer sends it after the commit.
 So a request never waits on a mail server, a rolled-back action mails nobody, and a server that
 is down loses nothing: a failed attempt is tried again later (1, 2, 4 ... minutes, at most an
 hour apart, for two days), by the job's own retries and by the sweep every minute. A consumer
-holds a mail while it sends it (`claimed_until`), so two consumers never send one twice; one
-killed between sending and noting it leaves it to be sent again once the hold ends: a mail may
-arrive twice, never not at all.
+holds the mails it sends (`claimed_until`, CLAIM_BATCH at a time), so two consumers never send
+one twice; one killed between sending and noting them leaves them to be sent again once the hold
+ends: a mail may arrive twice, never not at all.
 
 Flask-Mailman sends, configured by its own MAIL_* settings (COCREATE_MAIL_SERVER, ...). Without a
 MAIL_SERVER (the embedded default) its file backend writes each mail under instance/mail/, and the
@@ -38,8 +38,10 @@ log = logging.getLogger(__name__)
 CLAIM_SECONDS = 120
 MAX_BACKOFF = timedelta(hours=1)
 GIVE_UP_AFTER = timedelta(days=2)
-# Mails sent per sweep of one consumer before it lets other jobs run.
-BATCH = 200
+# Mails claimed (and noted as sent) together, and claims per run of the job before it lets
+# other jobs run: a consumer killed mid-batch sends at most a batch again, never loses one.
+CLAIM_BATCH = 50
+ROUNDS = 40
 
 
 def queue(to_address, template, locale=None, headers=None, **context):
@@ -74,44 +76,89 @@ def public_url(endpoint, **values):
 
 @jobs.job("mail.send", retries=3, retry_delay=30, sweep=True)
 def send_due():
-    """Send every due mail of the outbox, through one connection."""
+    """Send every due mail of the outbox, through one connection, CLAIM_BATCH mails per claim."""
     connection = None
     try:
-        for _ in range(BATCH):
-            outgoing = _claim_next()
-            if outgoing is None:
+        for _ in range(ROUNDS):
+            outgoing = _claim_batch()
+            if not outgoing:
                 return
             connection = connection or mail.get_connection()
-            _send(connection, outgoing)
+            _send_batch(connection, outgoing)
     finally:
         if connection is not None:
             connection.close()
 
 
-def _claim_next():
-    """The oldest due mail, held for this consumer (None when none is due)."""
+def _claim_batch():
+    """The oldest due mails, held for this consumer (an empty list when none is due)."""
     now = utcnow()
+    due = (
+        (MailOutbox.sent.is_(None))
+        & (MailOutbox.refused.is_(None))
+        & (MailOutbox.next_attempt <= now)
+        & or_(MailOutbox.claimed_until.is_(None), MailOutbox.claimed_until < now)
+    )
     with unit_of_work():
-        due = db.session.execute(
-            db.select(MailOutbox.id)
-            .where(MailOutbox.sent.is_(None), MailOutbox.refused.is_(None), MailOutbox.next_attempt <= now)
-            .where(or_(MailOutbox.claimed_until.is_(None), MailOutbox.claimed_until < now))
-            .order_by(MailOutbox.id)
-            .limit(1)
-        ).scalar_one_or_none()
-        if due is None:
-            return None
-        claimed = db.session.execute(
+        # PostgreSQL: rows another consumer is claiming are skipped; SQLite: the unit holds the lock.
+        ids = (
+            db.session.execute(
+                db.select(MailOutbox.id)
+                .where(due)
+                .order_by(MailOutbox.id)
+                .limit(CLAIM_BATCH)
+                .with_for_update(skip_locked=True)
+            )
+            .scalars()
+            .all()
+        )
+        if not ids:
+            return []
+        db.session.execute(
             update(MailOutbox)
-            .where(MailOutbox.id == due)
-            .where(or_(MailOutbox.claimed_until.is_(None), MailOutbox.claimed_until < now))
+            .where(MailOutbox.id.in_(ids))
             .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
-        ).rowcount
-        if not claimed:  # another consumer took it between the two statements (PostgreSQL)
-            return _claim_next()
-        row = db.session.get(MailOutbox, due)
-        db.session.expunge(row)
-        return row
+        )
+        rows = (
+            db.session.execute(db.select(MailOutbox).where(MailOutbox.id.in_(ids)).order_by(MailOutbox.id))
+            .scalars()
+            .all()
+        )
+        for row in rows:
+            db.session.expunge(row)
+        return rows
+
+
+def _send_batch(connection, rows):
+    """Send the claimed mails; note the sent ones in one transaction. A server that goes down
+    leaves the failing mail to be tried later and releases the rest of the batch."""
+    sent = []
+    try:
+        for number, row in enumerate(rows):
+            try:
+                _send(connection, row)
+            except smtplib.SMTPRecipientsRefused as error:
+                code, reason = next(iter(error.recipients.values()))
+                if code < 500:
+                    _try_later(row, error)
+                    continue
+                refused = f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}"[:300]
+                _note(row, refused=refused, member_refused=refused)
+                log.warning("mail %s: %s refused for good (%s)", row.id, row.to_address, code)
+            except (OSError, smtplib.SMTPException) as error:
+                _try_later(row, error)
+                _release(rows[number + 1 :])
+                raise jobs.RetryLater() from error  # the server is down: the rest waits with this one
+            else:
+                sent.append(row.id)
+                if current_app.extensions["mailman"].backend == "file":
+                    log.info("mail %s to %s written to %s", row.id, row.to_address, connection._get_filename())
+    finally:
+        if sent:
+            with unit_of_work():
+                db.session.execute(
+                    update(MailOutbox).where(MailOutbox.id.in_(sent)).values(sent=utcnow(), claimed_until=None)
+                )
 
 
 def _send(connection, row):
@@ -119,24 +166,16 @@ def _send(connection, row):
         row.subject, row.text, to=[row.to_address], headers=row.headers or {}, connection=connection
     )
     message.attach_alternative(row.html, "text/html")
-    try:
-        connection.open()  # once: later mails of the sweep reuse the connection
-        message.send()
-    except smtplib.SMTPRecipientsRefused as error:
-        code, reason = next(iter(error.recipients.values()))
-        if code >= 500:
-            refused = f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}"[:300]
-            _note(row, refused=refused, member_refused=refused)
-            log.warning("mail %s: %s refused for good (%s)", row.id, row.to_address, code)
-            return
-        _try_later(row, error)
-    except (OSError, smtplib.SMTPException) as error:
-        _try_later(row, error)
-        raise jobs.RetryLater() from error  # the server is down: the rest waits with this one
-    else:
-        _note(row, sent=utcnow())
-        if current_app.extensions["mailman"].backend == "file":
-            log.info("mail %s to %s written to %s", row.id, row.to_address, connection._get_filename())
+    connection.open()  # once: later mails of the sweep reuse the connection
+    message.send()
+
+
+def _release(rows):
+    if rows:
+        with unit_of_work():
+            db.session.execute(
+                update(MailOutbox).where(MailOutbox.id.in_([row.id for row in rows])).values(claimed_until=None)
+            )
 
 
 def _try_later(row, error):
