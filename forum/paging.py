@@ -2,11 +2,13 @@
 
 import base64
 import json
+import math
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import tuple_
 
+from forum.database import sql_int
 from forum.errors import RuleBroken
 from forum.extensions import db
 
@@ -36,7 +38,15 @@ def decode_cursor(cursor, size):
 
 
 def _plain(value):
-    return isinstance(value, int | float | str) and not isinstance(value, bool)
+    # Integers within the INTEGER columns (a driver raises past them), finite floats, text
+    # without NUL: a forged cursor finds nothing rather than failing the page.
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return sql_int(value) is not None
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, str) and "\x00" not in value
 
 
 def keyset_page(stmt, keys, cursor, limit):

@@ -42,6 +42,13 @@ HOSTILE_TEXT = (
     "1,2,99999999999999999999,-1,x",
     "%C2%B2",  # '²', a digit to str.isdigit() and not to int()
     "x" * 1000,
+    # Page cursors we did not make (base64 of JSON lists): past 64 bits, NaN, a NUL.
+    "WzEsOTk5OTk5OTk5OTk5OTk5OTk5OTld",
+    "WyJ4Iiw5OTk5OTk5OTk5OTk5OTk5OTk5OV0",
+    "WzFlMzA4LC05OTk5OTk5OTk5OTk5OTk5OTk5OV0",
+    "Wzk5OTk5OTk5OTk5OTk5OTk5OTk5XQ",
+    "W05hTiwxXQ",
+    "WyJcdTAwMDAiLDFd",
 )
 # JSON values for every field of every body, and bodies that are wrong as a whole.
 HOSTILE_JSON = (
