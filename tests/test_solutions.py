@@ -195,3 +195,16 @@ def test_lists_sort_and_page(app, challenge, users):
         services.list_solutions(challenge, "bogus")
     with pytest.raises(RuleBroken):
         services.list_solutions(challenge, "new", "not-a-cursor")
+
+
+def test_an_edit_that_leaves_fields_out_keeps_them(app, challenge, users, login):
+    # A POST without the tags field answered 500: the form took the solution's tag rows as text.
+    solution = factories.solution(users["fan"], challenge, title="First", body="Version one", tags="steam, drum")
+    fan = login(users["fan"])
+    answer = fan.post(f"/solutions/{solution.id}/edit", data={"title": "Second", "body": "Version two"})
+    assert answer.status_code == 302
+    edited = db.session.get(Solution, solution.id)
+    assert edited.title == "Second" and [t.name for t in edited.tags] == ["drum", "steam"]
+    empty = login(users["staff"]).post(f"/solutions/{solution.id}/edit", data={})  # a form with nothing in it
+    assert empty.status_code == 302
+    assert db.session.get(Solution, solution.id).body == "Version two"  # what the form showed, kept

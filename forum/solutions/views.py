@@ -70,9 +70,11 @@ def new(challenge_id):
 def edit(solution_id):
     solution = services.get_solution_for(current_user, solution_id)
     require(can_edit_solution(current_user, solution))
-    form = SolutionForm(obj=solution)
-    if request.method == "GET":
-        form.tags.data = ", ".join(tag.name for tag in solution.tags)
+    # Not obj=solution: a POST without a field would take the solution's attribute instead, and
+    # its tags are rows, not text.
+    form = SolutionForm(
+        data={"title": solution.title, "body": solution.body, "tags": ", ".join(tag.name for tag in solution.tags)}
+    )
     image_ids = _validate_keeping_uploads(form)
     if image_ids is not None:
         try:
