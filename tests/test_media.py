@@ -100,6 +100,12 @@ def test_too_many_pixels_and_too_many_images(app, challenge, users, login):
     fan = login(users["fan"])
     huge = picture("PNG", size=(8000, 6000), mode="1")
     assert "too many pixels" in _submit(fan, challenge, [("huge.png", huge)]).get_data(as_text=True)
+    # Past Pillow's own ceiling, the answer said it was not an image at all.
+    giant = picture("PNG", size=(20000, 20000), mode="1")
+    assert "too many pixels" in _submit(fan, challenge, [("giant.png", giant)]).get_data(as_text=True)
+    # A 6000x6000 RGBA PNG took a worker past 600 MB (from 300): PNGs stop at 24 MP.
+    square = picture("PNG", size=(6000, 6000), mode="1")
+    assert "too many pixels" in _submit(fan, challenge, [("square.png", square)]).get_data(as_text=True)
     # A WebP decodes through canvases of its own besides Pillow's, so less of one is allowed.
     wide = webp_bomb(frames=2, side=6000)
     assert "too many pixels" in _submit(fan, challenge, [("wide.webp", wide)]).get_data(as_text=True)
@@ -188,7 +194,13 @@ def apng_bomb(frames=20, side=6000):
     return out + chunk(b"IEND", b"")
 
 
-BOMBS = {"gif": gif_bomb, "gif-200": lambda: gif_bomb(frames=200), "webp": webp_bomb, "apng": apng_bomb}
+# The APNG within the 24 MP a PNG may have, so its frames are what is refused.
+BOMBS = {
+    "gif": gif_bomb,
+    "gif-200": lambda: gif_bomb(frames=200),
+    "webp": webp_bomb,
+    "apng": lambda: apng_bomb(side=4800),
+}
 
 
 def test_the_bombs_are_small_files_of_huge_canvases():

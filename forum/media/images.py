@@ -20,9 +20,10 @@ FORMATS = {
 }
 # The canvas of an image (of each frame, for an animation). A WebP costs some 14 bytes a pixel to
 # decode (libwebp's two RGBA canvases beside Pillow's own: 520 MB for 6000x6000, measured, even
-# from a 138-byte file), an RGBA PNG 9 (with the copy Pillow scales it through), a GIF or a JPEG
-# (decoded at a reduced scale, below) far less; so a WebP gets less room.
-MAX_PIXELS = {"PNG": 40_000_000, "JPEG": 40_000_000, "GIF": 40_000_000, "WEBP": 16_000_000}
+# from a 138-byte file), an RGBA PNG some 10 (with the copy Pillow scales it through: a 6000x6000
+# one took a worker of 300 MB to 660, past the 600 MB a worker may reach), a GIF or a JPEG (decoded
+# at a reduced scale, below) far less; so a WebP gets least room and a PNG 24 MP (6000x4000).
+MAX_PIXELS = {"PNG": 24_000_000, "JPEG": 40_000_000, "GIF": 40_000_000, "WEBP": 16_000_000}
 # Pixels over all frames: a decoder builds every frame at the canvas's size, so twenty one-pixel
 # frames on a 6000x6000 canvas (499 bytes of GIF) would decode to 720 million pixels. Checked
 # from the headers, before the first frame is decoded.
@@ -86,7 +87,10 @@ def _open(data):
             picture.draft(None, (MAX_SIDE, MAX_SIDE))
         picture.load()  # the first frame only
         return picture, size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, PILImage.DecompressionBombError):
+    except PILImage.DecompressionBombError:
+        # Pillow's own ceiling (some 180 MP, far past ours) says so before our check can.
+        raise RuleBroken(_l("That image has too many pixels."), field="images") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise not_an_image from None
 
 
