@@ -13,6 +13,7 @@ import json
 import os
 import re
 import secrets
+from datetime import date, timedelta
 
 from sqlalchemy.engine import make_url
 
@@ -22,6 +23,7 @@ from forum.challenges import services as challenges
 from forum.communities import services as communities
 from forum.communities.models import Community
 from forum.extensions import db
+from forum.review import releases
 from forum.solutions import comments, votes
 from forum.solutions import services as solutions
 
@@ -116,10 +118,20 @@ def _haier_campaign(users, community):
 
 
 def _xiaomi_requests(users, community):
+    ideas = []
     for author, title, body, proposals in content.XIAOMI_PROBLEMS:
         problem = challenges.post_challenge(users[author], community, title, body)
         for proposer, solution_title, solution_body, tags in proposals:
-            solutions.submit_solution(users[proposer], problem, solution_title, solution_body, tags)
+            ideas.append(solutions.submit_solution(users[proposer], problem, solution_title, solution_body, tags))
+    # Last week's release shipped the first request: the loop fans come back for.
+    releases.publish(
+        users["mi_staff"],
+        community,
+        "HyperOS 2.1.5",
+        date.today() - timedelta(days=3),
+        "本周更新来自米粉的建议。This week's update comes from your requests.",
+        [ideas[0].id],
+    )
 
 
 def logins_file(database_uri, instance_path):
