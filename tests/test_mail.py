@@ -5,6 +5,7 @@ down, given up for an address the server refuses for good; the file backend of `
 import email
 import email.policy
 import os
+import re
 import socket
 from datetime import timedelta
 
@@ -164,4 +165,64 @@ def test_a_status_change_reaches_a_voter_by_mail_in_the_voters_language(smtp_app
     assert received["Subject"].strip() == "Cocreate 上有 1 条新消息: 蒸汽自清洁"
     text = received.get_body(("plain",)).get_content()
     assert "“蒸汽自清洁”的状态已更新为：已入围" in text and "下周送到实验室" in text
-    assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert received["List-Unsubscribe-Post"].strip() == "List-Unsubscribe=One-Click"
+
+
+def _links(message, part):
+    text = message.get_body(("plain",)).get_content()
+    return [link.removeprefix("http://127.0.0.1:5000") for link in re.findall(r"http://\S+", text) if part in link]
+
+
+def test_the_reset_and_sign_up_flows_through_a_real_smtp_server(smtp_app, smtp):
+    controller, sink = smtp
+    controller.start()
+    factories.user("maker_anna", email="anna@example.com")
+    elsewhere = smtp_app.test_client()
+    elsewhere.post("/login", data={"login": "maker_anna", "password": factories.PASSWORD})
+    assert elsewhere.get("/account").status_code == 200
+    client = smtp_app.test_client()
+    assert client.post("/password/forgot", data={"login": "anna@example.com"}).status_code == 200
+    [reset_mail] = [m for m in sink.received if m["To"] == "anna@example.com"]
+    [link] = _links(reset_mail, "/password/reset/")
+    new = "a brand new passphrase"
+    assert client.post(link, data={"password": new, "confirm": new}).status_code == 302
+    assert elsewhere.get("/account").status_code == 302  # the other session ended
+    assert "This link has expired or has been used." in smtp_app.test_client().get(link).get_data(as_text=True)
+
+    data = {"username": "lin_wei", "email": "lin@example.com", "password": new, "confirm": new}
+    assert smtp_app.test_client().post("/register", data=data).status_code == 200
+    [sign_up] = [m for m in sink.received if m["To"] == "lin@example.com"]
+    [confirm] = _links(sign_up, "/register/")
+    fresh = smtp_app.test_client()
+    assert fresh.post(confirm).status_code == 302 and fresh.get("/account").status_code == 200
+
+
+def test_a_digest_and_its_one_click_unsubscribe_through_a_real_smtp_server(smtp_app, smtp, community, users):
+    from forum.accounts.models import User
+    from forum.notifications import digests
+    from forum.review import status
+    from forum.solutions import votes
+
+    controller, sink = smtp
+    controller.start()
+    voter = factories.user("voter")
+    challenge = factories.challenge(users["staff"], community)
+    ideas = [factories.solution(users["fan"], challenge, title=f"Idea {n}") for n in range(3)]
+    for idea in ideas:
+        factories.door(votes.cast_vote, voter, idea)
+        factories.door(status.change_status, users["staff"], idea, "shortlisted", f"Note for {idea.title}")
+    digests.send("daily")
+    [digest] = [m for m in sink.received if m["To"] == "voter@example.com"]
+    text = digest.get_body(("plain",)).get_content()
+    assert text.index("Idea 2") < text.index("Idea 1") < text.index("Idea 0") and "Note for Idea 1" in text
+    digests.send("daily")
+    assert len([m for m in sink.received if m["To"] == "voter@example.com"]) == 1  # nothing new, no mail
+    unsubscribe = digest["List-Unsubscribe"].strip().strip("<>").removeprefix("http://127.0.0.1:5000")
+    assert digest["List-Unsubscribe-Post"].strip() == "List-Unsubscribe=One-Click"
+    mail_client = smtp_app.test_client()  # no session, no CSRF token: what a mail client sends
+    mail_client.get(unsubscribe)
+    db.session.rollback()
+    assert db.session.get(User, voter.id).mail_frequency == "daily"  # the GET changed nothing
+    assert mail_client.post(unsubscribe, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    db.session.rollback()
+    assert db.session.get(User, voter.id).mail_frequency == "off"
