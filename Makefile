@@ -19,6 +19,7 @@ run: $(VENV)/.installed
 	$(FLASK) search drain
 	@echo "Cocreate is at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
 	@trap 'kill $$web $$worker 2>/dev/null; wait' EXIT INT TERM; \
+	export COCREATE_BASE_URL=$${COCREATE_BASE_URL:-http://127.0.0.1:$(PORT)}; \
 	$(FLASK) worker & worker=$$!; \
 	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) app:app & web=$$!; \
 	wait -n; echo "A process of the forum ended; stopping the other"
