@@ -4,6 +4,7 @@ included), served safely."""
 import io
 import json
 import os
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -305,3 +306,26 @@ def test_kept_image_ids_no_upload_can_have_are_left_out(app, challenge, users, l
     hostile = f"1,2,99999999999999999999,-1,x,\u00b2,{image.id}"  # '²' passes str.isdigit(), not int()
     assert _submit(fan, challenge, [], image_ids=hostile).status_code == 302
     assert db.session.get(Image, image.id).solution_id is not None
+
+
+def test_decoding_uploads_leaves_the_write_lock_to_others(app, challenge, users, login, monkeypatch):
+    # Six large PNGs took seconds to decode inside the post's write lock: every other write on
+    # the site waited, and failed with a 503 after 10 s.
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's database-wide write lock")
+    from forum.media import images as image_module
+
+    others = []
+    real = image_module.clean_image
+
+    def clean_while_another_writes(data):
+        path = db.engine.url.database
+        with sqlite3.connect(path, timeout=0.2) as other:
+            other.execute("BEGIN IMMEDIATE")  # what any other writer's unit of work does first
+            other.rollback()
+        others.append("wrote")
+        return real(data)
+
+    monkeypatch.setattr("forum.media.services.clean_image", clean_while_another_writes)
+    answer = _submit(login(users["fan"]), challenge, [("a.png", picture()), ("b.png", picture())])
+    assert answer.status_code == 302 and others == ["wrote", "wrote"]

@@ -143,6 +143,7 @@ def follow(challenge_id):
 
 def _uploaded_cover(form):
     """Store an uploaded cover image first; a bad file is refused before anything is posted."""
+    checkpoint()  # nothing written yet: the write lock is free while the picture is decoded
     try:
         stored = media.store_uploads(current_user, [form.cover.data])
     except RuleBroken as error:

@@ -58,6 +58,7 @@ def post_update(solution_id):
     solution, prototype = _prototype(solution_id)
     form = UpdateForm(prefix="update")
     if form.validate_on_submit():
+        checkpoint()  # nothing written yet: the write lock is free while the photos are decoded
         try:
             stored = media.store_uploads(current_user, form.images.data)
             checkpoint()  # the photos stay uploaded even if the update is refused

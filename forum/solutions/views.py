@@ -218,6 +218,7 @@ def _validate_keeping_uploads(form):
     valid = form.validate_on_submit()
     if "csrf_token" in form and form.csrf_token.errors:
         return None
+    checkpoint()  # nothing written yet: the write lock is free while the pictures are decoded
     try:
         stored = media.store_uploads(current_user, form.images.data)
     except RuleBroken as error:
