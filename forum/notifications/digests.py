@@ -27,6 +27,7 @@ from forum.accounts.models import User
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.mail import services as mail
+from forum.notifications import services
 from forum.notifications.models import Notification
 from forum.review.models import StatusChange
 from forum.transaction import unit_of_work
@@ -165,7 +166,9 @@ def _render(member, notifications, frequency):
     groups = OrderedDict()
     for n in notifications[:PER_MAIL]:
         key, title, url = _target(n)
-        group = groups.setdefault(key, {"title": title, "url": url, "lines": []})
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {"title": title, "url": url, "lines": [], "unfollow_url": _unfollow_url(member, key)}
         group["lines"].append({"notification": n, "extra": _extra(n, notes)})
     return mail.render(
         "digest",
@@ -195,6 +198,13 @@ def _target(n):
             mail.public_url("challenges.detail", challenge_id=n.challenge_id),
         )
     return ("forum", 0), "", mail.public_url("notifications.index")
+
+
+def _unfollow_url(member, key):
+    target_type, target_id = key
+    if target_type not in ("solution", "challenge"):
+        return None
+    return mail.public_url("solutions.follow_from_mail", token=services.follow_token(member.id, target_type, target_id))
 
 
 def _extra(n, notes):

@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
@@ -69,4 +69,18 @@ class NotificationOutbox(db.Model):
     audience: Mapped[str | None] = mapped_column(String(60))
     delivered: Mapped[int] = mapped_column(default=0)
     done: Mapped[bool] = mapped_column(default=False)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Mute(db.Model):
+    """A member who asked to hear no more about one idea or challenge: its news passes them by,
+    whatever else ties them to it (a vote, a follow, having written it). What is said to them
+    alone (a mention, a reply, a notice about their own post) still reaches them."""
+
+    __table_args__ = (UniqueConstraint("user_id", "target_type", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    target_type: Mapped[str] = mapped_column(String(16))  # "challenge" or "solution"
+    target_id: Mapped[int]
     created: Mapped[datetime] = mapped_column(default=utcnow)

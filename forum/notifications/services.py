@@ -3,21 +3,25 @@ consumer, and read by their owners."""
 
 import json
 
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, update
 
 from forum import jobs
 from forum.accounts.models import User
 from forum.clock import utcnow
-from forum.database import get_or_raise
+from forum.database import get_or_raise, insert_new
 from forum.errors import NotFound
 from forum.extensions import db
-from forum.notifications.models import Notification, NotificationOutbox
+from forum.notifications.models import Mute, Notification, NotificationOutbox
 from forum.paging import keyset_page
 from forum.transaction import unit_of_work
 
 PAGE_SIZE = 30
 # Recipients written per transaction: short enough that SQLite's write lock is never held long.
 DELIVERY_BATCH = 1000
+# What is said to one member alone reaches them even about an item they muted.
+PERSONAL_KINDS = frozenset({"mention", "reply", "hidden", "seat"})
 
 
 # name -> function(argument) returning user ids: audiences the consumer resolves (see notify).
@@ -97,8 +101,9 @@ def _deliver_batch(event):
         event.recipients = json.dumps(sorted(found))
     recipients = json.loads(event.recipients)
     batch = recipients[event.delivered : event.delivered + DELIVERY_BATCH]
-    if batch:
-        _write(event, batch)
+    told = _unmuted(event, batch)
+    if told:
+        _write(event, told)
     event.delivered += len(batch)
     event.done = event.delivered >= len(recipients)
 
@@ -162,6 +167,71 @@ def _write(event, batch):
                 .where(User.id.in_(user_ids))
                 .values(unread_notifications=User.unread_notifications + change)
             )
+
+
+def _unmuted(event, batch):
+    """The batch without those who muted the event's item (the idea, else the challenge)."""
+    if not batch or event.kind in PERSONAL_KINDS:
+        return batch
+    target = _item(event.solution_id, event.challenge_id)
+    if target is None:
+        return batch
+    muted = set(
+        db.session.execute(
+            db.select(Mute.user_id).where(
+                Mute.target_type == target[0], Mute.target_id == target[1], Mute.user_id.in_(batch)
+            )
+        ).scalars()
+    )
+    return [user_id for user_id in batch if user_id not in muted]
+
+
+def _item(solution_id, challenge_id):
+    if solution_id is not None:
+        return "solution", solution_id
+    if challenge_id is not None:
+        return "challenge", challenge_id
+    return None
+
+
+def set_muted(user, target_type, target_id, muted):
+    """Hear no more about an item, or again; asking twice for the same is harmless."""
+    if muted:
+        insert_new(Mute, user_id=user.id, target_type=target_type, target_id=target_id)
+    else:
+        db.session.execute(delete(Mute).filter_by(user_id=user.id, target_type=target_type, target_id=target_id))
+
+
+def is_muted(user, target_type, target_id):
+    stmt = db.select(Mute.id).filter_by(user_id=user.id, target_type=target_type, target_id=target_id)
+    return db.session.execute(stmt).first() is not None
+
+
+FOLLOW_SALT = "follow-from-mail"
+
+
+def follow_token(user_id, target_type, target_id):
+    """The credential of a mail's "stop hearing about this" link: whose, and which item."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=FOLLOW_SALT).dumps(
+        [user_id, target_type, target_id]
+    )
+
+
+def read_follow_token(token):
+    """(member, target type, target id) a follow link names, or None for a forged one. It does not
+    expire: an old mail's link must still stop the news."""
+    try:
+        user_id, target_type, target_id = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=FOLLOW_SALT).loads(
+            token or ""
+        )
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if target_type not in ("challenge", "solution") or not all(
+        isinstance(i, int) and 0 < i < 2**31 for i in (user_id, target_id)
+    ):
+        return None
+    user = db.session.get(User, user_id)
+    return (user, target_type, target_id) if user is not None else None
 
 
 def _same(column, value):

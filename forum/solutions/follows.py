@@ -1,7 +1,13 @@
-"""Following challenges and solutions: who hears about what."""
+"""Following challenges and solutions: who hears about what.
+
+Following adds a member to an item's news; unfollowing takes them out of all of it, also what
+they would hear as a voter or its author (a mute, forum/notifications), so "stop following" in a
+mail or on the page means what it says.
+"""
 
 from forum.database import increment, insert_new
 from forum.extensions import db
+from forum.notifications.services import is_muted, set_muted
 from forum.solutions.models import Follow
 
 
@@ -37,11 +43,18 @@ def remove_follow(user, obj):
 
 
 def set_following(user, obj, following):
-    """Follow or stop following; asking twice for the same is harmless."""
+    """Follow and hear about it, or stop following and hear nothing more of it; asking twice for
+    the same is harmless."""
     if following:
         add_follow(user, obj)
     else:
         remove_follow(user, obj)
+    set_muted(user, *_target(obj), muted=not following)
+
+
+def hears_about(user, obj):
+    """Whether the member's news includes this item (they have not stopped following it)."""
+    return not is_muted(user, *_target(obj))
 
 
 def follower_ids(*objs):

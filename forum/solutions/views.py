@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.challenges.services import get_challenge_for
-from forum.errors import RuleBroken, wants_json
+from forum.errors import NotFound, RuleBroken, wants_json
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
 from forum.media import services as media
+from forum.notifications import services as notifications
 from forum.permissions import (
     can_answer,
     can_edit_solution,
@@ -23,7 +24,7 @@ from forum.review.forms import EventForm, MergeForm, ReviewForm, StaffNoteForm, 
 from forum.review.prototype_views import promote_form
 from forum.review.views import assign_form
 from forum.search.query import similar_solutions
-from forum.security import keeps_input_on_csrf_failure
+from forum.security import keeps_input_on_csrf_failure, signed_link
 from forum.solutions import comments, follows, merges, services, votes
 from forum.solutions.forms import CommentForm, SolutionForm
 from forum.solutions.models import STATUS_LABELS
@@ -155,6 +156,39 @@ def follow(solution_id):
     solution = services.get_solution_for(current_user, solution_id)
     follows.set_following(current_user, solution, request.form.get("action") != "unfollow")
     return back(url_for("solutions.detail", solution_id=solution.id))
+
+
+@bp.route("/following/<token>", methods=["GET", "POST"])
+@signed_link
+@writes
+def follow_from_mail(token):
+    """A mail's "stop hearing about this" link: the signed token names the member and the item and
+    is the only credential (no session needed). GET shows the button and changes nothing (link
+    scanners open links); the POST stops following, or follows again."""
+    found = notifications.read_follow_token(token)
+    item = None
+    if found is not None:
+        member, target_type, target_id = found
+        try:
+            if target_type == "solution":
+                item = services.get_solution_for(member, target_id)
+            else:
+                item = get_challenge_for(member, target_id)
+        except NotFound:
+            item = None
+    if item is None:
+        # A page saying so, as the other mailed links' pages do.
+        return render_template("solutions/follow_from_mail.html", item=None, member=None)
+    if request.method == "POST":
+        follows.set_following(member, item, request.form.get("action") == "follow")
+    return render_template(
+        "solutions/follow_from_mail.html",
+        item=item,
+        member=member,
+        hearing=follows.hears_about(member, item),
+        url=url_for(f"{target_type}s.detail", **{f"{target_type}_id": item.id}),
+        done=request.method == "POST",
+    )
 
 
 def _discussion(challenge, solution):
