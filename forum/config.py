@@ -87,6 +87,9 @@ PASSWORD_RESET_SECONDS = 60 * 60
 REGISTRATION_SECONDS = 60 * 60 * 48
 # Reset mails asked for, per address.
 RATELIMIT_RESET = "5 per hour;20 per day"
+# Accounts whose address is not confirmed may read and vote but not post, comment or report until
+# they open a link mailed to it. Off by default: the embedded forum may have no mail server.
+REQUIRE_CONFIRMED_EMAIL = False
 
 # One INFO line per request (method, path, status, milliseconds).
 LOG_REQUESTS = True

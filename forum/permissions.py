@@ -8,6 +8,7 @@ message a service raises are one rule.
 
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from forum.clock import utcnow
@@ -60,6 +61,27 @@ def suspension_refusal(user, community=None):
     return None
 
 
+def writing_refusal(user, community=None):
+    """Why a member may not post, comment or report here (None: they may): a suspension, or, when
+    REQUIRE_CONFIRMED_EMAIL is on, an address never confirmed. Voting asks only about suspensions
+    (vote_refusal): an unconfirmed member reads and votes."""
+    suspended = suspension_refusal(user, community)
+    if suspended:
+        return suspended
+    if unconfirmed(user):
+        return _l("Confirm your email address to post: your settings page sends the link.")
+    return None
+
+
+def unconfirmed(user):
+    """A member held to reading and voting until they confirm their address."""
+    return (
+        is_member(user)
+        and current_app.config["REQUIRE_CONFIRMED_EMAIL"]
+        and getattr(user, "email_confirmed", None) is None
+    )
+
+
 def community_of(obj):
     """The community a challenge, solution or comment belongs to."""
     return obj.community if hasattr(obj, "community") else obj.challenge.community
@@ -84,8 +106,14 @@ def can_moderate(user, community):
     return is_staff(user, community)
 
 
+def problem_refusal(user, community):
+    if not is_member(user):
+        return _l("Log in to post a problem.")
+    return writing_refusal(user, community)
+
+
 def can_post_problem(user, community):
-    return is_member(user) and suspension_refusal(user, community) is None
+    return problem_refusal(user, community) is None
 
 
 def can_run_campaign(user, community):
@@ -102,8 +130,8 @@ def can_edit_challenge(user, challenge):
 def submission_refusal(user, challenge):
     if not is_member(user):
         return _l("Log in to submit a solution.")
-    if suspension_refusal(user, challenge.community):
-        return suspension_refusal(user, challenge.community)
+    if writing_refusal(user, challenge.community):
+        return writing_refusal(user, challenge.community)
     if challenge.current_phase() not in SUBMISSION_PHASES:
         return _l("This challenge no longer accepts solutions.")
     return None
@@ -172,8 +200,8 @@ def review_refusal(user, solution):
 def comment_refusal(user, challenge, solution=None):
     if not is_member(user):
         return _l("Log in to comment.")
-    if suspension_refusal(user, challenge.community):
-        return suspension_refusal(user, challenge.community)
+    if writing_refusal(user, challenge.community):
+        return writing_refusal(user, challenge.community)
     if challenge.current_phase() == "closed":
         return _l("This challenge is closed.")
     if challenge.locked or (solution is not None and solution.locked):
@@ -188,8 +216,8 @@ def can_comment(user, challenge, solution=None):
 def flag_refusal(user, obj):
     if not is_member(user):
         return _l("Log in to report content.")
-    if suspension_refusal(user, community_of(obj)):
-        return suspension_refusal(user, community_of(obj))
+    if writing_refusal(user, community_of(obj)):
+        return writing_refusal(user, community_of(obj))
     if _is_author(user, obj):
         return _l("You cannot report what you wrote.")
     return None
@@ -217,7 +245,7 @@ def _is_author(user, obj):
 
 
 def _is_writing_author(user, obj):
-    return _is_author(user, obj) and suspension_refusal(user, community_of(obj)) is None
+    return _is_author(user, obj) and writing_refusal(user, community_of(obj)) is None
 
 
 def require(allowed, message=None):
@@ -231,6 +259,7 @@ def init_app(app):
     exposed = {
         name: value
         for name, value in globals().items()
-        if callable(value) and (name.startswith(("can_", "is_")) or name.endswith("_refusal") or name == "community_of")
+        if callable(value)
+        and (name.startswith(("can_", "is_")) or name.endswith("_refusal") or name in ("community_of", "unconfirmed"))
     }
     app.jinja_env.globals.update(exposed)

@@ -7,6 +7,8 @@ import sys
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from forum.accounts.models import User
+from forum.extensions import db
 from tests import factories, mail
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -43,6 +45,20 @@ def test_account_language_follows_the_user_to_a_new_device(app, login):
     assert response.status_code == 302
     new_device = login(user)
     assert "<h1>社区</h1>" in new_device.get("/c/", headers={"Accept-Language": "en"}).get_data(True)
+
+
+def test_a_members_header_switch_is_a_form_that_saves_the_language_for_mail(app, login):
+    user = factories.user("anna")
+    client = login(user)
+    header = client.get("/c/", headers={"Accept-Language": "en"}).get_data(True)
+    assert 'action="/account/language/zh_Hans"' in header and "/language/zh_Hans?" not in header
+    response = client.post("/account/language/zh_Hans", data={"next": "/c/"})
+    assert response.status_code == 302 and response.headers["Location"] == "/c/"
+    db.session.rollback()
+    assert db.session.get(User, user.id).locale == "zh_Hans"  # what mail to the member speaks
+    assert client.post("/account/language/zh_Hans", data={"next": "//evil.example"}).headers["Location"] == "/"
+    assert client.post("/account/language/xx").status_code == 404
+    assert 'href="/language/zh_Hans?' in app.test_client().get("/c/?x=1").get_data(True)  # visitors keep the link
 
 
 def test_dates_follow_the_locale(app, client):

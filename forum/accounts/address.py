@@ -4,6 +4,9 @@ The member gives the new address and their password; the new address gets a sign
 days) whose button makes the change, and the old one a notice, so a stolen session cannot move
 an account away silently. Whether the new address belongs to another account is never said on
 the page: that address gets a mail saying so instead of a link.
+
+A member can also ask for a link to the address they have, to confirm it: the same link, naming
+the same address, whose button only marks it confirmed.
 """
 
 import hashlib
@@ -15,6 +18,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from forum.accounts import services
 from forum.accounts.models import User
 from forum.audit import record_action
+from forum.clock import utcnow
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.mail import services as mail
@@ -40,15 +44,7 @@ def request_change(user, password, new_email):
             reset_url=mail.public_url("accounts.forgot_password"),
         )
     else:
-        token = _serializer().dumps([user.id, new_email, _fingerprint(user)])
-        mail.queue(
-            new_email,
-            "address_confirm",
-            user.locale,
-            username=user.username,
-            url=mail.public_url("accounts.confirm_address", token=token),
-            hours=current_app.config["REGISTRATION_SECONDS"] // 3600,
-        )
+        _mail_link(user, new_email)
     mail.queue(
         user.email,
         "address_notice",
@@ -56,6 +52,26 @@ def request_change(user, password, new_email):
         username=user.username,
         new_email=new_email,
         reset_url=mail.public_url("accounts.forgot_password"),
+    )
+
+
+def request_confirmation(user):
+    """Mail the member's own address a link that confirms it. Raises RuleBroken when it is."""
+    if user.email_confirmed is not None:
+        raise RuleBroken(_l("Your address is confirmed already."))
+    _mail_link(user, user.email)
+
+
+def _mail_link(user, email):
+    token = _serializer().dumps([user.id, email, _fingerprint(user)])
+    mail.queue(
+        email,
+        "address_confirm",
+        user.locale,
+        username=user.username,
+        url=mail.public_url("accounts.confirm_address", token=token),
+        hours=current_app.config["REGISTRATION_SECONDS"] // 3600,
+        confirming=email == user.email,
     )
 
 
@@ -80,11 +96,13 @@ def confirm_change(token):
     if found is None:
         raise RuleBroken(_l("This link has expired or has been used."))
     user, new_email = found
-    if services.email_taken(new_email):
-        raise RuleBroken(_l("That address has an account already: log in, or reset its password."))
-    before = user.email
-    user.email = new_email
-    record_action(user, "user.email", user, before={"email": before}, after={"email": new_email})
+    if new_email != user.email:
+        if services.email_taken(new_email):
+            raise RuleBroken(_l("That address has an account already: log in, or reset its password."))
+        before = user.email
+        user.email = new_email
+        record_action(user, "user.email", user, before={"email": before}, after={"email": new_email})
+    user.email_confirmed = utcnow()
     return user
 
 

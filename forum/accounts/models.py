@@ -54,6 +54,10 @@ class User(UserMixin, db.Model):
     mailed_at: Mapped[datetime | None]
     # The mail server refused the address for good: why, shown on the settings; no more mail.
     mail_refused: Mapped[str | None] = mapped_column(String(300))
+    # When the member last proved the address is theirs by opening a link mailed to it (signing
+    # up, changing it, resetting the password, or asking for a link). None: never. With
+    # REQUIRE_CONFIRMED_EMAIL on, such an account may read and vote but not post.
+    email_confirmed: Mapped[datetime | None]
 
     community_roles = relationship("CommunityRole", back_populates="user", cascade="all, delete-orphan")
     # Suspensions by one community's staff, each for that community alone.

@@ -18,6 +18,7 @@ from forum import jobs
 from forum.accounts import services
 from forum.accounts.models import User
 from forum.audit import record_action
+from forum.clock import utcnow
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.mail import services as mail
@@ -80,6 +81,8 @@ def reset_password(token, new_password):
     if user is None:
         raise RuleBroken(_l("This link has expired or has been used. Ask for a new one."))
     services.set_new_password(user, new_password)
+    # The link came to the account's address: that proves it as well as a confirmation would.
+    user.email_confirmed = utcnow()
     return user
 
 

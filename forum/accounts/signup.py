@@ -80,6 +80,7 @@ def finish_sign_up(token):
     if db.session.execute(db.select(User.id).filter_by(username_key=services.username_key(row.username))).first():
         raise RuleBroken(_l("Someone took that username while the mail was on its way. Sign up again."))
     user = services.create_account(row.username, row.email, row.password_hash, row.locale)
+    user.email_confirmed = utcnow()  # the link came to that address
     # Every other link to this address is spent too: it has its account.
     db.session.execute(delete(PendingSignUp).where(PendingSignUp.email == row.email))
     return user

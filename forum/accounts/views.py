@@ -19,7 +19,7 @@ from forum.accounts.forms import (
     TokenForm,
 )
 from forum.communities.services import roles_of
-from forum.errors import Forbidden, RuleBroken, wants_json
+from forum.errors import Forbidden, NotFound, RuleBroken, wants_json
 from forum.extensions import limiter
 from forum.forms import ConfirmForm, attach_error, choices
 from forum.i18n import chosen_language, remember_language
@@ -36,7 +36,14 @@ bp = Blueprint("accounts", __name__)
 # the other language, and the files pages are drawn with. The API authenticates by token, for
 # scripts, and goes on working (forum/api/auth.py).
 OPEN_WHILE_PASSWORD_WEAK = frozenset(
-    {"accounts.change_password", "accounts.logout", "main.set_language", "main.healthz", "static"}
+    {
+        "accounts.change_password",
+        "accounts.logout",
+        "main.set_language",
+        "accounts.switch_language",
+        "main.healthz",
+        "static",
+    }
 )
 
 
@@ -201,17 +208,38 @@ def change_address():
     return render_settings(address_form=form)
 
 
+@bp.route("/account/email/confirm", methods=["POST"])
+@login_required
+@limit_writes("RATELIMIT_RESET")  # a mail to send, as a reset link is
+@writes
+def request_confirmation():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            address.request_confirmation(current_user)
+        except RuleBroken as error:
+            flash(error.message, "error")
+        else:
+            flash(
+                _("We have sent a link to %(email)s. Open it to confirm your address.", email=current_user.email),
+                "success",
+            )
+    return redirect(url_for("accounts.settings") + "#address")
+
+
 @bp.route("/account/email/<token>", methods=["GET", "POST"])
 @writes
 def confirm_address(token):
     # A page with a button, not a link that acts: mail scanners open links.
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
+        before = address.pending_change(token)
         try:
-            address.confirm_change(token)
+            user = address.confirm_change(token)
         except RuleBroken as error:
             return render_template("accounts/confirm_address.html", form=form, pending=None, error=error.message)
-        flash(_("Your address is changed."), "success")
+        confirming = before is not None and before[1] == before[0].email and before[0] is user
+        flash(_("Your address is confirmed.") if confirming else _("Your address is changed."), "success")
         return redirect(url_for("accounts.settings" if current_user.is_authenticated else "accounts.login"))
     return render_template(
         "accounts/confirm_address.html", form=form, pending=address.pending_change(token), error=None
@@ -241,6 +269,18 @@ def change_language():
         remember_language(response, form.language.data)
         return response
     return render_settings(PasswordForm(), form)
+
+
+@bp.route("/account/language/<code>", methods=["POST"])
+@login_required
+@writes
+def switch_language(code):
+    """The header's switch for a member: saved on the account as well, so mail follows it."""
+    if code not in current_app.config["LANGUAGES"]:
+        raise NotFound()
+    if ConfirmForm().validate_on_submit():
+        services.set_locale(current_user, code, current_app.config["LANGUAGES"])
+    return remember_language(redirect(safe_next(request.form.get("next"))), code)
 
 
 @bp.route("/u/<username>")

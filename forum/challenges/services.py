@@ -18,10 +18,10 @@ from forum.notifications.services import notify
 from forum.paging import keyset_page
 from forum.permissions import (
     can_edit_challenge,
-    can_post_problem,
     can_run_campaign,
     can_see,
     is_staff,
+    problem_refusal,
     require,
     visible_to,
 )
@@ -85,7 +85,9 @@ def trending_challenges(limit=6):
 
 def post_challenge(actor, community, title, body, campaign=None, cover_id=None):
     """Post a problem (any member) or a campaign (staff). Raises Forbidden or RuleBroken."""
-    require(can_post_problem(actor, community))
+    refusal = problem_refusal(actor, community)
+    if refusal:
+        raise RuleBroken(refusal)
     if campaign is not None:
         require(can_run_campaign(actor, community), _l("Only staff can run campaigns."))
     challenge = Challenge(

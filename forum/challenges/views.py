@@ -11,7 +11,7 @@ from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
 from forum.media import services as media
-from forum.permissions import can_edit_challenge, can_run_campaign, require
+from forum.permissions import can_edit_challenge, can_run_campaign, problem_refusal, require
 from forum.phases import PHASE_LABELS
 from forum.security import keeps_input_on_csrf_failure
 from forum.solutions import comments, follows, votes
@@ -54,7 +54,14 @@ def new(slug):
             clear_draft()
             flash(_("Your challenge is published."), "success")
             return redirect(url_for("challenges.detail", challenge_id=challenge.id))
-    return render_template("challenges/form.html", form=form, community=community, challenge=None, staff=staff)
+    return render_template(
+        "challenges/form.html",
+        form=form,
+        community=community,
+        challenge=None,
+        staff=staff,
+        refusal=problem_refusal(current_user, community),
+    )
 
 
 @bp.route("/challenges/<int:challenge_id>/edit", methods=["GET", "POST"])
