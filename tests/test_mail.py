@@ -2,15 +2,11 @@
 recipient's language, sent by the job after the commit, kept and tried again while the server is
 down, given up for an address the server refuses for good; the file backend of `make run`."""
 
-import email
-import email.policy
 import os
 import re
-import socket
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import update
 
 from forum import jobs
@@ -20,36 +16,12 @@ from forum.extensions import db
 from forum.mail import services as mail
 from forum.mail.models import MailOutbox
 from tests import factories
-
-
-class Sink:
-    """An SMTP server's handler that keeps what it receives; `refuse` answers RCPT with a 550."""
-
-    def __init__(self):
-        self.received = []
-        self.refuse = set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 Message accepted"
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.mail import smtp_server
 
 
 @pytest.fixture
 def smtp():
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    controller, sink = smtp_server()
     yield controller, sink
     if getattr(controller, "_thread", None) is not None:
         controller.stop()

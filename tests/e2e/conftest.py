@@ -12,6 +12,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.mail import smtp_server
+
 CHROMIUM = os.environ.get("COCREATE_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 SCREENSHOTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "test-output", "screenshots")
 # Without these, Chromium keeps trying to reach Google's servers, which this network refuses.
@@ -31,7 +33,30 @@ VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, 
 @pytest.fixture(scope="session")
 def live_server(make_app):
     """The forum as a browser sees it: CSRF on, rate limits on, a real threaded HTTP server."""
-    app = make_app(WTF_CSRF_ENABLED=True, TESTING=False)
+    yield from _serve(make_app(WTF_CSRF_ENABLED=True, TESTING=False))
+
+
+@pytest.fixture
+def mailing_server(make_app, app):
+    """The forum as above, sending its mail through a real SMTP server on a loopback port:
+    (server, sink), the sink keeping what it receives."""
+    controller, sink = smtp_server()
+    controller.start()
+    try:
+        mailing = make_app(
+            WTF_CSRF_ENABLED=True,
+            TESTING=False,
+            MAIL_BACKEND="smtp",
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=controller.port,
+        )
+        for server in _serve(mailing):
+            yield server, sink
+    finally:
+        controller.stop()
+
+
+def _serve(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
