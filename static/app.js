@@ -78,9 +78,11 @@ document.addEventListener("submit", async (event) => {
     // Every answer to this fetch is JSON, errors included; the vote is never sent twice.
     const data = await response.json();
     if (!response.ok) {
-      showMessage(data.error?.message || button.dataset.failed || "", "error");
+      showMessage(data.error?.message || button.dataset.failed || "", "error").dataset.voteMessage = "";
       return;
     }
+    // A refusal shown earlier ("no votes left") is no longer true once a vote goes through.
+    document.querySelectorAll(".flashes [data-vote-message]").forEach((old) => old.remove());
     form.querySelector(".vote-count").textContent = data.votes;
     form.querySelector("input[name=action]").value = data.voted ? "remove" : "add";
     button.classList.toggle("voted", data.voted);
@@ -107,6 +109,7 @@ function showMessage(text, category) {
   message.setAttribute("role", category === "error" ? "alert" : "status");
   message.textContent = text;
   box.replaceChildren(message);
+  return message;
 }
 
 // Duplicate hints: while a fan writes a solution, show the most similar ones already posted.
