@@ -3,11 +3,45 @@ write to; it imports no feature (the entry names its actor and community by id).
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
 from forum.extensions import db
+
+# What the audit page calls each action (the code stays beside it, for filters and scripts).
+ACTION_LABELS = {
+    "challenge.phase": _l("Moved a challenge to another phase"),
+    "challenge.update": _l("Edited a challenge"),
+    "comment.delete": _l("Deleted a comment"),
+    "comment.edit": _l("Edited a comment"),
+    "community.create": _l("Created a community"),
+    "community.moderation": _l("Changed a community's moderation settings"),
+    "community.update": _l("Edited a community"),
+    "content.auto_hide": _l("Hidden after fans' reports"),
+    "content.dismiss_flags": _l("Dismissed reports"),
+    "content.hide": _l("Hid content"),
+    "content.lock": _l("Locked a discussion"),
+    "content.restore": _l("Restored content"),
+    "content.unlock": _l("Unlocked a discussion"),
+    "event.create": _l("Planned a prototype event"),
+    "release.publish": _l("Published a release note"),
+    "review.assign": _l("Assigned a reviewer"),
+    "review.score": _l("Scored a solution"),
+    "role.grant": _l("Granted a role"),
+    "role.revoke": _l("Revoked a role"),
+    "solution.edit": _l("Edited a solution"),
+    "solution.status": _l("Changed a solution's status"),
+    "solution.unmerge": _l("Undid a merge"),
+    "user.email": _l("Changed an email address"),
+    "user.password_reset_mail": _l("Mailed a password reset link"),
+    "user.site_role": _l("Changed a site role"),
+    "user.suspend": _l("Suspended a member in a community"),
+    "user.suspend_everywhere": _l("Suspended a member everywhere"),
+    "user.unsuspend": _l("Lifted a suspension in a community"),
+    "user.unsuspend_everywhere": _l("Lifted a suspension everywhere"),
+}
 
 
 class AuditEntry(db.Model):
@@ -26,6 +60,10 @@ class AuditEntry(db.Model):
 
     actor = relationship("User")
     community = relationship("Community")
+
+    @property
+    def label(self):
+        return ACTION_LABELS.get(self.action, self.action)
 
 
 def record_action(actor, action, target, *, community=None, before=None, after=None):

@@ -1,5 +1,8 @@
 """Admin pages: communities, roles, the audit log."""
 
+import os
+import re
+
 import pytest
 
 from forum.accounts.models import User
@@ -99,10 +102,33 @@ def test_unknown_roles_and_objects(app, users, login, community):
 def test_user_search_and_audit_filter(app, users, login):
     admin = login(users["admin"])
     found = admin.get("/admin/users?q=FA").get_data(as_text=True)
-    assert ">fan<" in found and ">staff<" not in found
+    assert ">Fan<" in found and ">staff<" not in found
     assert admin.get("/admin/users?q=%25_%5C").status_code == 200
     audit = admin.get("/admin/audit?action=role.grant").get_data(as_text=True)
     assert "role.grant" in audit and "user.site_role" not in audit.split("<tbody>")[1]
+
+
+def test_audit_actions_are_named_in_the_readers_language(app, users, login):
+    admin = login(users["admin"])
+    audit = admin.get("/admin/audit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "授予角色" in audit and "<code>role.grant</code>" in audit  # the name, and the code beside it
+    assert '<option value="role.grant" >授予角色</option>' in audit
+
+
+def test_every_recorded_action_has_a_name():
+    from forum.audit import ACTION_LABELS
+
+    root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "forum")
+    recorded = set()
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), encoding="utf-8") as f:
+                    source = f.read()
+                for call in re.findall(r"record_action\(\s*[^,]+,\s*(.+?),", source, re.S):
+                    recorded.update(re.findall(r'"([a-z_]+\.[a-z_]+)"', call))
+    recorded |= {f"{code}_everywhere" for code in ("user.suspend", "user.unsuspend")}  # built by suffix
+    assert len(recorded) > 20 and recorded <= set(ACTION_LABELS), recorded - set(ACTION_LABELS)
 
 
 def test_user_list_pages_by_id(app, users, login):

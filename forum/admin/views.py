@@ -8,7 +8,8 @@ from flask_login import current_user
 from forum.accounts import reset
 from forum.accounts import services as accounts
 from forum.admin import services
-from forum.admin.forms import GrantRoleForm, SiteRoleForm
+from forum.admin.forms import SITE_ROLE_LABELS, GrantRoleForm, SiteRoleForm
+from forum.audit import ACTION_LABELS
 from forum.communities import services as communities
 from forum.communities.forms import CommunityEditForm, CommunityForm
 from forum.confirm import Confirmation, ask_first
@@ -87,7 +88,9 @@ def community_edit(slug):
 def user_list():
     query = text_arg("q", 100)
     users, next_before = services.find_users(query, id_arg("before"))
-    return render_template("admin/users.html", users=users, query=query, next_before=next_before)
+    return render_template(
+        "admin/users.html", users=users, query=query, next_before=next_before, role_labels=SITE_ROLE_LABELS
+    )
 
 
 @bp.route("/users/<int:user_id>")
@@ -163,6 +166,7 @@ def audit():
         next_before=next_before,
         filters=filters,
         actions=services.audit_actions(),
+        action_labels=ACTION_LABELS,
         communities=communities.list_communities(),
     )
 
