@@ -33,6 +33,7 @@ def test_staff_publish_a_release_that_ships_ideas_and_tells_their_backers_once(
     staff = login(users["staff"])
     form = staff.get(f"/c/{community.slug}/releases/new").get_data(as_text=True)
     assert "Dark mode everywhere" in form and "Battery saver schedule" in form
+    assert "Dark mode everywhere · Shortlisted · 1 vote<" in form  # status and votes tell ideas apart
     answer = staff.post(
         f"/c/{community.slug}/releases/new",
         data={"version": "HyperOS 2.1.5", "released_on": "2026-11-28", "body": "**Faster** charging.",

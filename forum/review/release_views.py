@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from forum.communities.services import get_community
@@ -35,9 +36,7 @@ def release_new(slug):
     community = get_community(slug)
     require(is_staff(current_user, community))
     form = ReleaseForm()
-    form.solutions.choices = choices(
-        (idea.id, f"{idea.title} · {idea.vote_count}") for idea in releases.shippable(community)
-    )
+    form.solutions.choices = choices((idea.id, _idea_label(idea)) for idea in releases.shippable(community))
     if form.validate_on_submit():
         try:
             release = releases.publish(
@@ -52,3 +51,9 @@ def release_new(slug):
             )
             return redirect(url_for("review.release_list", slug=slug))
     return render_template("review/release_form.html", community=community, form=form)
+
+
+def _idea_label(idea):
+    """How the release form names an idea: enough to tell two alike apart (status and votes)."""
+    votes = ngettext("%(num)d vote", "%(num)d votes", idea.vote_count)
+    return f"{idea.title} · {idea.status_label} · {votes}"
