@@ -12,7 +12,7 @@ from forum.moderation import services
 from forum.moderation.models import Flag
 from forum.notifications.models import Notification
 from forum.solutions import comments
-from forum.solutions.models import Solution
+from forum.solutions.models import Comment, Solution
 from tests import factories
 
 
@@ -90,6 +90,19 @@ def test_staff_hide_and_restore_through_the_pages(app, solution, users, login):
     assert db.session.get(Solution, solution.id).visibility == "public"
     assert staff.post(f"/moderation/solution/{solution.id}/explode").status_code == 404
     assert staff.post("/moderation/planet/1/hide").status_code == 404
+
+
+def test_a_comment_hidden_by_staff_is_restored_from_where_it_stands(app, solution, challenge, users, login):
+    remark = factories.door(comments.add_comment, users["fan"], challenge, "Off topic remark", solution=solution)
+    staff = login(users["staff"])
+    staff.post(f"/moderation/comment/{remark.id}/hide", data={"confirmed": "1"})
+    page = staff.get(f"/solutions/{solution.id}").get_data(as_text=True)
+    restore = f'action="/moderation/comment/{remark.id}/restore"'
+    assert restore in page  # no report put it in the queue: the button is on the comment itself
+    assert restore not in login(users["fan"]).get(f"/solutions/{solution.id}").get_data(as_text=True)
+    assert staff.post(f"/moderation/comment/{remark.id}/restore").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Comment, remark.id).visibility == "public"
 
 
 def test_locked_discussions_take_no_comments(app, solution, users, login):
