@@ -30,7 +30,7 @@ from forum.api import bp as api_bp
 from forum.challenges.views import bp as challenges_bp
 from forum.communities.views import bp as communities_bp
 from forum.exports.views import bp as exports_bp
-from forum.extensions import csrf, limiter, login_manager, mail
+from forum.extensions import compress, csrf, limiter, login_manager, mail
 from forum.main.views import bp as main_bp
 from forum.media.views import bp as media_bp
 from forum.moderation.views import bp as moderation_bp
@@ -91,6 +91,10 @@ def create_app(overrides=None, instance_path=None):
 
 
 def register_extensions(app):
+    # First, so its after_request hook runs last: the page cache keeps pages uncompressed and
+    # each answer is compressed for the client that asked, kept page or not.
+    compress.init_app(app)
+    assets.init_app(app)
     database.init_app(app)
     transaction.init_app(app)
     jobs.init_app(app)
@@ -108,4 +112,3 @@ def register_extensions(app):
     fragments.init_app(app)
     views.init_app(app)
     confirm.init_app(app)
-    assets.init_app(app)

@@ -5,6 +5,7 @@ import hashlib
 import os
 
 from flask import current_app, request
+from flask.sessions import SecureCookieSessionInterface
 
 YEAR = 365 * 24 * 3600
 
@@ -13,6 +14,18 @@ def init_app(app):
     app.extensions["asset_versions"] = {}
     app.url_defaults(_add_version)
     app.after_request(_long_cache)
+    app.session_interface = _SessionInterface()
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's cookie session, left alone on static files: reading the session there (a hook that
+    asks who is logged in) would add `Vary: Cookie`, and caches would keep one copy per visitor of
+    a file that is the same for all."""
+
+    def save_session(self, app, session, response):
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
 
 
 def _add_version(endpoint, values):
@@ -38,6 +51,8 @@ def _version(filename):
 
 def _long_cache(response):
     if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+        # Flask's send_file says no-cache (check every time): a fingerprinted URL never changes.
+        response.cache_control.no_cache = None
         response.cache_control.public = True
         response.cache_control.max_age = YEAR
         response.cache_control.immutable = True

@@ -91,6 +91,21 @@ RATELIMIT_RESET = "5 per hour;20 per day"
 # they open a link mailed to it. Off by default: the embedded forum may have no mail server.
 REQUIRE_CONFIRMED_EMAIL = False
 
+# Flask-Compress: brotli (then gzip) for text a browser reads; images are compressed already.
+COMPRESS_MIMETYPES = [
+    "text/html",
+    "text/css",
+    "text/plain",
+    "text/csv",
+    "application/javascript",
+    "text/javascript",
+    "application/json",
+    "image/svg+xml",
+]
+COMPRESS_ALGORITHM = ["br", "gzip"]
+COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
+COMPRESS_BR_LEVEL = 4
+
 # One INFO line per request (method, path, status, milliseconds).
 LOG_REQUESTS = True
 LOG_LEVEL = "INFO"

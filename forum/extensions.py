@@ -1,6 +1,7 @@
 """Flask extension objects, created unbound and initialised by the factory."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -26,6 +27,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+compress = Compress()
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

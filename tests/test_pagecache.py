@@ -80,5 +80,24 @@ def test_static_files_have_fingerprinted_urls_kept_for_a_year(app, client):
     url = re.search(r'href="(/static/app\.css\?v=[0-9a-f]{12})"', page).group(1)
     response = client.get(url)
     assert response.status_code == 200
-    assert "immutable" in response.headers["Cache-Control"] and "max-age=31536000" in response.headers["Cache-Control"]
+    # Exactly: Flask's own "no-cache" would make every page check each file again.
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Cookie" not in response.headers.get("Vary", "")  # the same file for every visitor
     assert "immutable" not in client.get("/static/app.css").headers.get("Cache-Control", "")
+
+
+def test_pages_and_files_are_compressed_for_clients_that_take_it(cached, community):
+    import brotli
+
+    visitor = cached.test_client()
+    plain = visitor.get("/").get_data(as_text=True)
+    for _ in range(2):  # rendered, then the kept page: each answered in the encoding asked for
+        squeezed = visitor.get("/", headers={"Accept-Encoding": "br, gzip"})
+        assert squeezed.headers["Content-Encoding"] == "br" and "Accept-Encoding" in squeezed.headers["Vary"]
+        assert brotli.decompress(squeezed.get_data()).decode() == plain
+        assert "Content-Encoding" not in visitor.get("/").headers  # one that asks for nothing gets plain HTML
+    gzipped = visitor.get("/", headers={"Accept-Encoding": "gzip"})
+    assert gzipped.headers["Content-Encoding"] == "gzip"
+    css = re.search(r'href="(/static/vendor/pico/pico\.min\.css\?v=[0-9a-f]{12})"', plain).group(1)
+    response = visitor.get(css, headers={"Accept-Encoding": "br"})
+    assert response.headers["Content-Encoding"] == "br" and len(response.get_data()) < 20_000  # 83 KB as sent before
