@@ -458,3 +458,12 @@ def test_writes_are_rate_limited_per_account_with_a_json_429(app, users, solutio
         assert api(users["staff"]).put(url).status_code == 200  # another account has its own budget
     finally:
         app.config["RATELIMIT_VOTE"] = saved
+
+
+def test_an_unknown_api_url_or_method_is_a_json_404_or_405_not_a_csrf_error(make_app, app, users):
+    token = factories.door(tokens.issue_token, users["fan"], "script")[1]
+    strict = make_app(WTF_CSRF_ENABLED=True)
+    client = ApiClient(strict.test_client(), token)
+    assert_error(client.post("/api/v1/nonexistent", json={}), 404, "not_found")
+    assert client.delete("/api/v1/communities").status_code == 405
+    assert client.delete("/api/v1/communities").get_json()["error"]["code"] == "method_not_allowed"

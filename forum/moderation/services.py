@@ -156,8 +156,11 @@ def restore(actor, target):
 
 
 def set_locked(actor, target, locked):
-    """Lock or unlock a challenge or solution for comments."""
+    """Lock or unlock a challenge or solution for comments. Raises RuleBroken for a comment
+    (it has no thread of its own to lock)."""
     _require_moderator(actor, target)
+    if not hasattr(target, "locked"):
+        raise RuleBroken(_l("Only a challenge or a solution can be locked."))
     if target.locked != locked:
         target.locked = locked
         record_action(actor, "content.lock" if locked else "content.unlock", target, community=_community(target))
