@@ -113,6 +113,13 @@ LOG_LEVEL = "INFO"
 # Uploads larger than this are refused before the app reads them (six 8 MB images and the text).
 MAX_CONTENT_LENGTH = 52 * 1024 * 1024
 
+# Uploads decoded at once on one machine (None: one per CPU, half of gunicorn.conf.py's workers),
+# and how long a post waits for its turn before it is refused with a message (forum/media/slots.py).
+UPLOAD_DECODE_SLOTS = None
+UPLOAD_DECODE_WAIT_SECONDS = 10
+# An upload attached to nothing this long (its form was refused, then given up) is deleted.
+UPLOAD_KEEP_SECONDS = 24 * 3600
+
 # Visitors' pages (no session, GET, HTML) are kept this many seconds and served again until a
 # commit changes what visitors read (forum/pagecache.py); 0 turns the cache off. Members always get
 # fresh pages. Kept per worker (at most PAGE_CACHE_SIZE each), or in Redis when REDIS_URL is set.

@@ -190,5 +190,5 @@ def test_a_bad_cover_is_refused_before_anything_is_posted(app, community, users,
         content_type="multipart/form-data",
     )
     assert response.status_code == 200
-    assert "Upload a PNG, JPEG, WebP or GIF image." in response.get_data(as_text=True)
+    assert "It is not a PNG, JPEG, WebP or GIF image, or the file is damaged." in response.get_data(as_text=True)
     assert db.session.execute(db.select(Challenge)).first() is None

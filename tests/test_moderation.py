@@ -108,7 +108,9 @@ def test_a_comment_hidden_by_staff_is_restored_from_where_it_stands(app, solutio
 def test_locking_a_comment_is_refused_not_a_server_error(app, solution, challenge, users, login):
     remark = factories.door(comments.add_comment, users["fan"], challenge, "A remark", solution=solution)
     answer = login(users["staff"]).post(f"/moderation/comment/{remark.id}/lock", follow_redirects=True)
-    assert answer.status_code == 200 and "Only a challenge or a solution can be locked." in answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "Only a challenge or a solution can be locked." in answer.get_data(
+        as_text=True
+    )
 
 
 def test_locked_discussions_take_no_comments(app, solution, users, login):

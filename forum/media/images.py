@@ -18,6 +18,9 @@ FORMATS = {
     # 0.37 s, 15% larger than level 6 (0.88 s).
     "PNG": ("image/png", "png", {"compress_level": 3}),
     "JPEG": ("image/jpeg", "jpg", {"quality": 85, "optimize": True}),
+    # A JPEG carrying more pictures after the first (MPF: phones' depth and HDR gain maps): kept
+    # as the JPEG of its first.
+    "MPO": ("image/jpeg", "jpg", {"quality": 85, "optimize": True}),
     "WEBP": ("image/webp", "webp", {"quality": 85}),
     "GIF": ("image/gif", "gif", {}),
 }
@@ -25,8 +28,9 @@ FORMATS = {
 # decode (libwebp's two RGBA canvases beside Pillow's own: 520 MB for 6000x6000, measured, even
 # from a 138-byte file), an RGBA PNG some 10 (with the copy Pillow scales it through: a 6000x6000
 # one took a worker of 300 MB to 660, past the 600 MB a worker may reach), a GIF or a JPEG (decoded
-# at a reduced scale, below) far less; so a WebP gets least room and a PNG 24 MP (6000x4000).
-MAX_PIXELS = {"PNG": 24_000_000, "JPEG": 40_000_000, "GIF": 40_000_000, "WEBP": 16_000_000}
+# at a reduced scale, below) far less; so a WebP gets least room and a PNG 24 MP (6000x4000). Six
+# 16 MP WebPs in one post took a worker to 612 MB, so a WebP has 12 MP (4000x3000, a phone's).
+MAX_PIXELS = {"PNG": 24_000_000, "JPEG": 40_000_000, "MPO": 40_000_000, "GIF": 40_000_000, "WEBP": 12_000_000}
 # Pixels over all frames: a decoder builds every frame at the canvas's size, so twenty one-pixel
 # frames on a 6000x6000 canvas (499 bytes of GIF) would decode to 720 million pixels. Checked
 # from the headers, before the first frame is decoded.
@@ -69,13 +73,13 @@ def clean_image(data):
     content_type, extension, options = FORMATS[kind]
     still = _still(picture, kind)
     out = io.BytesIO()
-    still.save(out, format=kind, **options)
+    still.save(out, format="JPEG" if kind == "MPO" else kind, **options)
     return CleanImage(content_type, extension, out.getvalue(), _thumbnail(still), width, height)
 
 
 def _open(data):
     """The image with its first frame decoded, and its size as uploaded."""
-    not_an_image = RuleBroken(_l("Upload a PNG, JPEG, WebP or GIF image."), field="images")
+    not_an_image = RuleBroken(_l("It is not a PNG, JPEG, WebP or GIF image, or the file is damaged."), field="images")
     try:
         with PILImage.open(io.BytesIO(data)) as probe:
             probe.verify()  # catches truncated and malformed files before decoding
@@ -84,7 +88,7 @@ def _open(data):
             raise not_an_image
         size = picture.size
         _check_pixels(picture, data)
-        if picture.format == "JPEG":
+        if picture.format in ("JPEG", "MPO"):
             # Decoded at 1/2, 1/4 or 1/8 of its size when that still covers MAX_SIDE: a phone's
             # 40 MP photo then takes a quarter of the memory, and looks the same once scaled.
             picture.draft(None, (MAX_SIDE, MAX_SIDE))
@@ -92,7 +96,7 @@ def _open(data):
         return picture, size
     except PILImage.DecompressionBombError:
         # Pillow's own ceiling (some 180 MP, far past ours) says so before our check can.
-        raise RuleBroken(_l("That image has too many pixels."), field="images") from None
+        raise _too_many_pixels("PNG") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise not_an_image from None
 
@@ -100,10 +104,21 @@ def _open(data):
 def _check_pixels(picture, data):
     width, height = picture.size
     if width * height > MAX_PIXELS[picture.format]:
-        raise RuleBroken(_l("That image has too many pixels."), field="images")
+        raise _too_many_pixels(picture.format)
     most = min(MAX_FRAMES, FRAME_PIXELS // max(1, width * height))
     if _frame_count(picture, data, stop=most + 1) > most:
         raise RuleBroken(_l("That animation has too many frames for its size."), field="images")
+
+
+def _too_many_pixels(kind):
+    return RuleBroken(
+        _l(
+            "That image has too many pixels: a %(kind)s may have %(mp)d megapixels at most.",
+            kind="JPEG" if kind == "MPO" else kind,
+            mp=MAX_PIXELS[kind] // 1_000_000,
+        ),
+        field="images",
+    )
 
 
 def _frame_count(picture, data, stop):
@@ -151,7 +166,7 @@ def _still(picture, kind):
     ImageOps.exif_transpose(picture, in_place=True)
     picture.info = {key: value for key, value in picture.info.items() if key in KEPT_INFO}
     picture.thumbnail((MAX_SIDE, MAX_SIDE))
-    if kind == "JPEG" and picture.mode not in ("RGB", "L"):
+    if kind in ("JPEG", "MPO") and picture.mode not in ("RGB", "L"):
         return picture.convert("RGB")
     return picture
 

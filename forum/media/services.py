@@ -1,20 +1,32 @@
 """Image uploads: stored under random names once forum.media.images has re-encoded them, kept
-for the form that comes back after an error, attached to what they illustrate."""
+for the form that comes back after an error, attached to what they illustrate. An upload still
+attached to nothing a day later (a form given up) is deleted, file and row."""
 
+import contextlib
+import logging
 import os
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from forum import jobs
+from forum.clock import utcnow
 from forum.database import get_or_raise, sql_ids
 from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
 from forum.media.images import clean_image
 from forum.media.models import Image
+from forum.media.slots import decode_slot
+from forum.transaction import unit_of_work
 
 MAX_BYTES = 8 * 1024 * 1024
 IMAGES_MAX = 6  # per solution
+# Deleted per transaction by the hourly sweep of abandoned uploads.
+FORGET_BATCH = 500
+
+log = logging.getLogger(__name__)
 
 
 def upload_dir():
@@ -29,7 +41,9 @@ def save_upload(owner, stream):
     Raises RuleBroken (field `images`) for anything that is not a PNG, JPEG, WebP or GIF by
     content, or is too large; the file's name and declared type are never trusted.
     """
-    return _store(owner, _cleaned(stream))
+    with decode_slot():
+        clean = _cleaned(stream)
+    return _store(owner, clean)
 
 
 def store_uploads(owner, files):
@@ -47,8 +61,20 @@ def store_uploads(owner, files):
     files = [f for f in files or () if f and getattr(f, "filename", "")]
     if len(files) > IMAGES_MAX:
         raise RuleBroken(_l("Attach at most %(n)d images.", n=IMAGES_MAX), field="images")
-    cleaned = [_cleaned(f.stream) for f in files]
+    if not files:
+        return []
+    with decode_slot():
+        cleaned = [_named(f.filename, f.stream) for f in files]
     return [_store(owner, clean) for clean in cleaned]
+
+
+def _named(filename, stream):
+    """The cleaned upload; its refusal names the file, so a fan with six knows which one."""
+    try:
+        return _cleaned(stream)
+    except RuleBroken as error:
+        name = os.path.basename(filename.replace("\\", "/"))[:80]
+        raise RuleBroken(_l("%(name)s: %(reason)s", name=name, reason=error.message), field="images") from None
 
 
 def _cleaned(stream):
@@ -116,3 +142,38 @@ def pending_images(owner, image_ids):
         return []
     stmt = db.select(Image).where(Image.id.in_(image_ids), Image.owner_id == owner.id, Image.solution_id.is_(None))
     return db.session.execute(stmt.order_by(Image.id)).scalars().all()
+
+
+@jobs.job("media.forget_abandoned", schedule={"minute": "17"})
+def forget_abandoned():
+    """Delete uploads attached to nothing for UPLOAD_KEEP_SECONDS: each refused or abandoned
+    form would otherwise leave its pictures on disk for good. Rows go first, in their own unit of
+    work, then the files: a file left behind by a crash between the two is only unreferenced."""
+    before = utcnow() - timedelta(seconds=current_app.config["UPLOAD_KEEP_SECONDS"])
+    forgotten = 0
+    while True:
+        with unit_of_work():
+            rows = db.session.execute(
+                db.select(Image.id, Image.name, Image.thumb_name)
+                .where(
+                    Image.solution_id.is_(None),
+                    Image.update_id.is_(None),
+                    Image.challenge_id.is_(None),
+                    Image.created < before,
+                )
+                .order_by(Image.id)
+                .limit(FORGET_BATCH)
+            ).all()
+            if rows:
+                db.session.execute(db.delete(Image).where(Image.id.in_([row.id for row in rows])))
+        if not rows:
+            break
+        directory = upload_dir()
+        for row in rows:
+            for name in (row.name, row.thumb_name):
+                with contextlib.suppress(FileNotFoundError):  # already gone: nothing to do
+                    os.remove(os.path.join(directory, name))
+        forgotten += len(rows)
+    if forgotten:
+        log.info("deleted %d uploads attached to nothing", forgotten)
+    return forgotten
