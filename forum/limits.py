@@ -23,8 +23,17 @@ def _account_or_address():
 
 
 def limit_writes(setting, methods=("POST",)):
-    """Limit writes to a view (POSTs unless told) by the limit named `setting` in the config."""
-    return limiter.limit(lambda: current_app.config[setting], key_func=_account_or_address, methods=list(methods))
+    """Limit writes to a view (POSTs unless told) by the limit named `setting` in the config.
+
+    One counter per setting and account, whichever view draws on it: "10 posts a minute" holds
+    for comments on a challenge, on a solution and through the API together, and the password
+    checks of the settings page share theirs."""
+    return limiter.shared_limit(
+        lambda: current_app.config[setting],
+        f"writes-{setting}",
+        key_func=_account_or_address,
+        methods=list(methods),
+    )
 
 
 def limit_reads(setting):

@@ -267,3 +267,22 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_key(make_app, app):
     proxied = make_app(TRUSTED_PROXIES=1).test_client()
     for n in range(12):
         assert _log_in(proxied, f"guess{n}", address="10.0.7.1", forwarded_for=f"203.0.113.{n}").status_code == 200
+
+
+def test_the_post_limit_counts_every_way_of_posting_together(app, users, community, login):
+    from forum.accounts import tokens
+
+    challenge = factories.challenge(users["staff"], community)
+    idea = factories.solution(users["staff"], challenge)
+    token = factories.door(tokens.issue_token, users["fan"], "script")[1]
+    fan, api = login(users["fan"]), app.test_client()
+    ways = [
+        lambda n: fan.post(f"/solutions/{idea.id}/comments", data={"body": f"On the idea {n}"}),
+        lambda n: fan.post(f"/challenges/{challenge.id}/comments", data={"body": f"On the challenge {n}"}),
+        lambda n: api.post(
+            f"/api/v1/solutions/{idea.id}/comments", json={"body": f"By script {n}"},
+            headers={"Authorization": f"Bearer {token}"},
+        ),
+    ]  # fmt: skip
+    answers = [ways[n % 3](n).status_code for n in range(12)]
+    assert answers.count(429) == 2 and 429 not in answers[:10], answers  # 10 a minute in all, not 10 each
