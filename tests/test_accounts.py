@@ -96,6 +96,14 @@ def test_register_accepts_chinese_usernames(client):
     assert client.get("/u/米粉小王").status_code == 200
 
 
+def test_a_name_may_not_mix_look_alike_alphabets(app, client):
+    for spoof in ("аdmin", "admіn", "pаypal_fan"):  # a Cyrillic а or і among Latin letters
+        answer = _register(client, username=spoof, email=f"{len(spoof)}@example.com").get_data(as_text=True)
+        assert "Use letters of one alphabet: Latin, Cyrillic or Greek." in answer, spoof
+    assert _sign_up(client, username="админ_фан").status_code == 302  # Cyrillic alone is a name
+    assert _sign_up(app.test_client(), username="米粉_lin", email="mi@example.com").status_code == 302
+
+
 def test_register_errors_keep_what_was_typed(client, app):
     factories.user("lin_wei")
     response = _register(client, username="LIN_WEI", email="fresh@example.com")

@@ -122,7 +122,13 @@ def test_create_token_command_and_settings_page(app, users, runner, login):
 
     page = login(users["fan"])
     assert "weekly export" in page.get("/account").get_data(as_text=True)
-    created = page.post("/account/tokens", data={"token-name": "mine"}).get_data(as_text=True)
+    # A token outlives the session and a password reset, so a session alone does not mint one.
+    refused = page.post("/account/tokens", data={"token-name": "mine", "token-current_password": "a guess"})
+    assert "Your current password is not correct." in refused.get_data(as_text=True)
+    assert db.session.execute(db.select(ApiToken).filter_by(name="mine")).first() is None
+    created = page.post(
+        "/account/tokens", data={"token-name": "mine", "token-current_password": factories.PASSWORD}
+    ).get_data(as_text=True)
     assert "cc_" in created and "shown only once" in created
     row = db.session.execute(db.select(ApiToken).filter_by(name="mine")).scalar_one()
     assert page.post(f"/account/tokens/{row.id}/revoke", data={"confirmed": "1"}).status_code == 302

@@ -119,4 +119,8 @@ class TokenForm(FlaskForm):
         validators=[DataRequired(), Length(max=60)],
         description=_l("What it is for, e.g. weekly export script."),
     )
+    # A token outlives the session and a password reset: a stolen session must not mint one.
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
     submit = SubmitField(_l("Create token"))

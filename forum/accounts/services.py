@@ -202,6 +202,23 @@ def _check_username(username):
             _l("Use 3 to 30 letters, digits, underscores or hyphens."),
             field="username",
         )
+    if len(_alphabets(username)) > 1:
+        # "аdmin" with a Cyrillic а reads as "admin": a name may not mix look-alike alphabets
+        # (Chinese with Latin, as in 米粉_lin, is fine: no letter of one passes for the other).
+        raise RuleBroken(_l("Use letters of one alphabet: Latin, Cyrillic or Greek."), field="username")
+
+
+LOOK_ALIKE_ALPHABETS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def _alphabets(username):
+    """Which of the look-alike alphabets the name's letters come from."""
+    found = set()
+    for ch in username:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            found.update(alphabet for alphabet in LOOK_ALIKE_ALPHABETS if name.startswith(alphabet))
+    return found
 
 
 def check_email(email):

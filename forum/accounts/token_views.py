@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from forum.accounts import tokens
+from forum.accounts import services, tokens
 from forum.accounts.forms import TokenForm
 from forum.accounts.views import bp, render_settings
 from forum.confirm import Confirmation, ask_first
@@ -26,12 +26,13 @@ Confirmation(
 @bp.route("/account/tokens", methods=["POST"])
 @keeps_input_on_csrf_failure
 @login_required
-@limit_writes("RATELIMIT_ACTION")
+@limit_writes("RATELIMIT_LOGIN_ACCOUNT")  # it checks a password, as a login does
 @writes
 def create_token():
     form = TokenForm(prefix="token")
     if form.validate_on_submit():
         try:
+            services.check_current_password(current_user, form.current_password.data)
             _row, plaintext = tokens.issue_token(current_user, form.name.data)
         except RuleBroken as error:
             attach_error(form, error)
