@@ -203,7 +203,7 @@ def _check_username(username):
             field="username",
         )
     if len(_alphabets(username)) > 1:
-        # "аdmin" with a Cyrillic а reads as "admin": a name may not mix look-alike alphabets
+        # "admin" with a Cyrillic "a" (U+0430) reads as "admin": no mixing look-alike alphabets
         # (Chinese with Latin, as in 米粉_lin, is fine: no letter of one passes for the other).
         raise RuleBroken(_l("Use letters of one alphabet: Latin, Cyrillic or Greek."), field="username")
 
