@@ -12,7 +12,7 @@ from forum.extensions import db
 log = logging.getLogger(__name__)
 
 # Status codes with a page of their own; the rest share errors/error.html.
-PAGES = {400, 403, 404, 429, 500, 503}
+PAGES = {400, 403, 404, 413, 429, 500, 503}
 
 
 class DomainError(Exception):

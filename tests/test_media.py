@@ -397,3 +397,13 @@ def test_uploads_attached_to_nothing_for_a_day_are_deleted_with_their_files(app,
     assert [image.id for image in db.session.execute(db.select(Image)).scalars()] == [used.id]
     assert not any(os.path.exists(path) for path in files)
     assert os.path.exists(os.path.join(media.upload_dir(), used.name))
+
+
+def test_a_form_past_the_size_limit_gets_a_page_that_says_so(make_app, app, challenge, users):
+    small = make_app(MAX_CONTENT_LENGTH=1024 * 1024)
+    client = small.test_client()
+    client.post("/login", data={"login": users["fan"].username, "password": factories.PASSWORD})
+    big = [("big.png", os.urandom(1024 * 1024 + 1))]
+    response = _submit(client, challenge, big)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413 and "A form may carry 1 MB in all" in page
