@@ -210,9 +210,8 @@ def served_forum(workers=4, threads=None, consumer=False, settings=None):
         forum = ServedForum(f"http://127.0.0.1:{port}", env, instance, database_uri, os.path.join(tmp, "served.log"))
         try:
             forum.flask("db", "upgrade")
-            if not consumer:
-                # Without a consumer nobody builds the index, and /healthz would never say ok.
-                forum.flask("search", "drain")
+            # As `make run` does: the index exists before the forum serves (/healthz says so).
+            forum.flask("search", "drain")
             with open(forum.log_path, "ab") as log:
                 # No control socket: every gunicorn's default is the same ~/.gunicorn/gunicorn.ctl,
                 # which a served test would take from `make run` or another test's server.

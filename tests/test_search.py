@@ -12,7 +12,9 @@ from forum.extensions import db
 from forum.moderation import services as moderation
 from forum.search import query, queue
 from forum.search.index import index_dir
+from forum.search.models import SearchQueue
 from forum.solutions import comments
+from forum.solutions.models import Solution
 from forum.transaction import unit_of_work
 from tests import concurrency, factories
 
@@ -137,6 +139,51 @@ def test_two_processes_writing_at_once_lose_no_update(app, challenge, users, dat
     queue.drain()
     found = query.search(users["fan"], "parallel", kind="solution")
     assert found.total == 30
+
+
+def test_a_drain_overtaken_by_another_deletes_no_change_queued_since(app, challenge, users, monkeypatch):
+    """Two consumers drain at once: the first reads the queued rows, the second applies and deletes
+    them, and a fan's edit is queued (SQLite gives it the id a deleted row had). The first must not
+    delete the edit's row with its own, or the edit is never indexed."""
+    solution_id = factories.solution(users["fan"], challenge, title="Lint filter", body="a fine mesh").id
+    db.session.commit()  # indexed by the job run after the commit
+    edited = "Washable lint filter"
+
+    def queue_as_a_web_worker(title=None):
+        # A web worker's commit, the job it asks for not run yet.
+        with db.engine.begin() as connection:
+            if title:
+                connection.execute(db.update(Solution).where(Solution.id == solution_id).values(title=title))
+            connection.execute(db.insert(SearchQueue).values(key=f"solution:{solution_id}"))
+
+    def drain_as_a_consumer():
+        with app.app_context():  # a session of its own
+            return queue.drain()
+
+    opened, overtaken = queue._open_or_start_index, []
+
+    def index_of_a_drain_overtaken_once():
+        ix = opened()
+        writer = ix.writer
+
+        def overtaken_before_writing(**options):
+            # The rows are read; before this drain writes them, another one runs and a fan edits.
+            if not overtaken:
+                overtaken.append(True)
+                drain_as_a_consumer()
+                queue_as_a_web_worker(title=edited)
+            return writer(**options)
+
+        ix.writer = overtaken_before_writing
+        return ix
+
+    queue_as_a_web_worker()
+    monkeypatch.setattr(queue, "_open_or_start_index", index_of_a_drain_overtaken_once)
+    drain_as_a_consumer()
+    assert overtaken
+    drain_as_a_consumer()  # a later drain (the sweep) cannot make up for a deleted row
+    assert titles(query.search(users["fan"], "washable")) == [edited]
+    assert not queue.has_pending()
 
 
 def test_a_deleted_index_is_rebuilt_and_search_works_meanwhile(app, challenge, users, runner):

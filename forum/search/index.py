@@ -174,15 +174,20 @@ def _forget_searcher():
 
 
 @contextmanager
-def exclusive():
+def exclusive(wait=True):
     """Hold a lock beside the index directory (every process on the machine sees it) while the
-    index is replaced."""
+    index is replaced, or while a drain applies its rows. Yields True once held; with wait=False,
+    False at once when another holds it."""
     path = index_dir()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path + ".lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 

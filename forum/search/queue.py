@@ -2,10 +2,10 @@
 
 Every flush that changes indexed content adds a row to the search queue in the same transaction:
 the queue is the outbox. After the commit a job asks the consumer to drain it: the consumer that
-gets Whoosh's writer lock rewrites each queued document from the database, commits the index, and
-only then deletes the rows it handled, so a consumer killed half-way leaves its rows to the next
-drain (rewriting a document twice replaces it: nothing is indexed twice). A consumer that finds
-the lock taken retries shortly, in case the holder has just finished; the sweep drains every
+gets the index's lock reads the queued rows, rewrites each document from the database, commits the
+index, and only then deletes the rows it handled, so a consumer killed half-way leaves its rows to
+the next drain (rewriting a document twice replaces it: nothing is indexed twice). A consumer that
+finds the lock taken retries shortly, in case the holder has just finished; the sweep drains every
 minute whatever was left. A failure to index never fails a post, and no request drains.
 """
 
@@ -115,37 +115,43 @@ def has_pending():
 
 def drain(limit=None):
     """Apply queued changes to the index until the queue is empty (or `limit` rows are done).
-    Returns the number of rows applied, or None when another process holds the writer.
+    Returns the number of rows applied, or None when another process is draining.
 
-    The rows and the documents are read outside the write lock and the handled rows deleted in a
-    short unit of work of their own, so the forum's writers never wait for the index."""
+    The rows and the documents are read outside the database's write lock and the handled rows
+    deleted in a short unit of work of their own, so the forum's writers never wait for the index."""
     done = 0
     ix = _open_or_start_index()
     while limit is None or done < limit:
-        rows = db.session.execute(
-            db.select(SearchQueue.id, SearchQueue.key).order_by(SearchQueue.id).limit(BATCH)
-        ).all()
-        if not rows:
-            break
-        try:
-            writer = ix.writer(timeout=0, **index.WRITER_OPTIONS)
-        except LockError:
-            db.session.rollback()
-            return None if done == 0 else done
-        try:
-            for key in sorted({key for _id, key in rows}):
-                _apply(writer, key)
-            writer.commit()
-        except Exception:
-            writer.cancel()
-            db.session.rollback()
-            log.exception("indexing failed; the queue keeps the changes for the next try")
-            return done
-        db.session.rollback()  # the reads end here
-        # Exactly the rows applied: on PostgreSQL a lower id can commit after a higher one, and
-        # deleting "up to the highest" would drop a change nobody indexed.
-        with unit_of_work():
-            db.session.execute(db.delete(SearchQueue).where(SearchQueue.id.in_([row_id for row_id, _key in rows])))
+        # One drain at a time, from reading its rows to deleting them. SQLite gives the id of a
+        # deleted row to the next row queued: a drain that read rows before another one applied
+        # and deleted them would then delete, by those ids, changes queued since and never indexed.
+        with index.exclusive(wait=False) as ours:
+            if not ours:
+                return None if done == 0 else done
+            rows = db.session.execute(
+                db.select(SearchQueue.id, SearchQueue.key).order_by(SearchQueue.id).limit(BATCH)
+            ).all()
+            if not rows:
+                break
+            try:
+                writer = ix.writer(timeout=0, **index.WRITER_OPTIONS)
+            except LockError:
+                db.session.rollback()
+                return None if done == 0 else done
+            try:
+                for key in sorted({key for _id, key in rows}):
+                    _apply(writer, key)
+                writer.commit()
+            except Exception:
+                writer.cancel()
+                db.session.rollback()
+                log.exception("indexing failed; the queue keeps the changes for the next try")
+                return done
+            db.session.rollback()  # the reads end here
+            # Exactly the rows applied: on PostgreSQL a lower id can commit after a higher one, and
+            # deleting "up to the highest" would drop a change nobody indexed.
+            with unit_of_work():
+                db.session.execute(db.delete(SearchQueue).where(SearchQueue.id.in_([row_id for row_id, _key in rows])))
         done += len(rows)
     db.session.rollback()
     return done
