@@ -284,3 +284,40 @@ def test_duplicate_hints_show_similar_solutions_of_the_challenge(app, challenge,
         .get_data(as_text=True)
     )
     assert "Similar ideas already posted" in page and "Steam clean the drum gap" in page
+
+
+def test_a_searcher_that_opens_as_a_consumer_commits_opens_the_new_generation(app, challenge, users, monkeypatch):
+    from forum.search import index
+
+    factories.solution(users["fan"], challenge, title="Drum light", body="A light in the drum.")
+    queue.drain()
+    real, raced = index._open_lazy_files, []
+
+    def merged_away_once(opened):
+        if not raced:
+            raced.append(True)
+            raise FileNotFoundError("a segment the consumer merged away")
+        return real(opened)
+
+    monkeypatch.setattr(index, "_open_lazy_files", merged_away_once)
+    index._forget_searcher()
+    found = query.search(users["fan"], "drum", kind="solution")
+    # Answered by the index (not the plainer database search a failed open falls back to).
+    assert raced and not found.degraded and titles(found) == ["Drum light"]
+
+
+def test_drains_wait_while_the_index_is_rebuilt(app, challenge, users, monkeypatch):
+    from forum.search import rebuild
+
+    queue.drain()  # the index exists
+    factories.solution(users["fan"], challenge, title="Queued during the rebuild")
+    during, real = [], rebuild._rebuild
+
+    def with_a_consumer_draining():
+        during.append(queue.drain())  # a consumer's drain while the rebuild reads the database
+        return real()
+
+    monkeypatch.setattr(rebuild, "_rebuild", with_a_consumer_draining)
+    rebuild.rebuild_index()
+    assert during == [None]  # it waited its turn: nothing indexed into the old index, no row deleted
+    assert titles(query.search(users["fan"], "rebuild", kind="solution")) == ["Queued during the rebuild"]

@@ -122,21 +122,31 @@ def searcher(fresh=False):
     missing ones. `fresh` opens a new one whatever the cache holds."""
     path = index_dir()
     kept = getattr(_local, "searcher", None)
-    try:
-        identity = (path, os.stat(path).st_ino, latest_generation(path))
-        if kept is not None and kept[0] == identity and not fresh:
-            return kept[1]
-        opened = open_index(create=False).searcher(weighting=WEIGHTING)
-        _open_lazy_files(opened)
-    except IndexUnavailable:
-        _forget_searcher()
-        raise
-    except Exception as error:  # the index was deleted or damaged under us
-        _forget_searcher()
-        raise IndexUnavailable(str(error)) from error
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            identity = (path, os.stat(path).st_ino, latest_generation(path))
+            if kept is not None and kept[0] == identity and not fresh:
+                return kept[1]
+            opened = open_index(create=False).searcher(weighting=WEIGHTING)
+            _open_lazy_files(opened)
+            break
+        except IndexUnavailable:
+            _forget_searcher()
+            raise
+        except Exception as error:
+            # A consumer committed (and merged away segments) between our reading the table of
+            # contents and opening the files: the next generation is there, open that. Only a
+            # directory deleted or damaged for good fails every time.
+            if attempt == OPEN_ATTEMPTS - 1:
+                _forget_searcher()
+                raise IndexUnavailable(str(error)) from error
+            log.debug("opening a searcher raced a commit; opening the new generation", exc_info=True)
     _forget_searcher()
     _local.searcher = (identity, opened)
     return opened
+
+
+OPEN_ATTEMPTS = 3
 
 
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")

@@ -19,7 +19,15 @@ CHUNK = 2000
 
 
 def rebuild_index():
-    """Returns the number of documents written."""
+    """Returns the number of documents written. Drains wait meanwhile (they hold the same lock
+    per batch): a change a consumer indexed into the old index after the rebuild had read its
+    document, its queue row deleted, would be missing from the new one. Changes stay queued and
+    reach the new index once it is in place."""
+    with index.exclusive():
+        return _rebuild()
+
+
+def _rebuild():
     target = index.index_dir()
     building = target + ".building"
     shutil.rmtree(building, ignore_errors=True)
