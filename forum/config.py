@@ -132,8 +132,11 @@ FRAGMENT_CACHE_SECONDS = 300
 # Prefixes the caches' keys in Redis, so that several forums can share one.
 CACHE_KEY_PREFIX = "cocreate:"
 
-# The search index; derived from the database and rebuilt from it at any time.
-# Defaults to instance/search-index.
+# Where search looks: "whoosh", an index directory on this machine (the embedded default), or
+# "postgres", documents in the PostgreSQL database itself, which every node shares
+# (forum/search/pg.py). Both are derived from the content and rebuilt with `flask search reindex`.
+SEARCH_BACKEND = "whoosh"
+# The Whoosh index; defaults to instance/search-index.
 SEARCH_INDEX_DIR = None
 
 # The job queue (forum/jobs.py): a SQLite file, instance/jobs.sqlite unless set; Redis instead

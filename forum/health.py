@@ -9,6 +9,7 @@ own: one row per node, which nothing else reads.
 import socket
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import String, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from forum.clock import utcnow
 from forum.database import insert_new
 from forum.extensions import db
-from forum.search import index
+from forum.search import index, pg
 from forum.transaction import unit_of_work
 
 
@@ -45,6 +46,9 @@ def _database():
 
 
 def _search_index():
+    if current_app.config["SEARCH_BACKEND"] == "postgres":
+        problem = pg.table_ready()
+        return "ok" if problem is None else f"cannot read: {problem}"
     try:
         index.open_index(create=False)  # opens the table of contents and touches every segment
     except index.IndexUnavailable as error:

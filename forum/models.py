@@ -22,7 +22,7 @@ from forum.review.models import (
     StaffNote,
     StatusChange,
 )
-from forum.search.models import SearchQueue
+from forum.search.models import SearchDocument, SearchQueue
 from forum.solutions.models import Comment, Follow, Merge, Solution, SolutionRevision, Tag, Vote
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "ReleaseItem",
     "Review",
     "ReviewAssignment",
+    "SearchDocument",
     "SearchQueue",
     "Solution",
     "SolutionRevision",

@@ -33,6 +33,12 @@ def load(app, overrides=None):
         app.config["MAIL_BACKEND"] = "smtp" if app.config["MAIL_SERVER"] else "file"
     if not app.config["MAIL_FILE_PATH"]:
         app.config["MAIL_FILE_PATH"] = os.path.join(app.instance_path, "mail")
+    if app.config["SEARCH_BACKEND"] not in ("whoosh", "postgres"):
+        raise ValueError(f"SEARCH_BACKEND must be whoosh or postgres, not {app.config['SEARCH_BACKEND']!r}")
+    if app.config["SEARCH_BACKEND"] == "postgres" and not app.config["SQLALCHEMY_DATABASE_URI"].startswith(
+        "postgresql"
+    ):
+        raise ValueError("SEARCH_BACKEND=postgres needs a PostgreSQL database (SQLALCHEMY_DATABASE_URI)")
     if app.config["HTTPS"]:
         app.config.update(
             SESSION_COOKIE_SECURE=True,

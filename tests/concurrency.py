@@ -34,11 +34,13 @@ def post_and_index(database_uri, index_dir, challenge_id, author_id, label, coun
     from forum.search import queue
     from forum.solutions.services import submit_solution
     from forum.transaction import unit_of_work
+    from tests.conftest import SEARCH_BACKEND
 
     app = create_app(
         {
             "SECRET_KEY": "x" * 64,
             "SQLALCHEMY_DATABASE_URI": database_uri,
+            "SEARCH_BACKEND": SEARCH_BACKEND,
             "SEARCH_INDEX_DIR": index_dir,
             "LOG_REQUESTS": False,
             "JOBS_IMMEDIATE": True,

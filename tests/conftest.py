@@ -22,6 +22,9 @@ from tests import factories
 
 PG_URL = os.environ.get("COCREATE_TEST_DATABASE_URL")
 SEARCH_INDEX_DIR = os.path.join(tempfile.gettempdir(), f"cocreate-test-index-{os.getpid()}")
+# The search tests hold for both backends: Whoosh on SQLite, the database's own documents on
+# PostgreSQL (COCREATE_TEST_SEARCH_BACKEND=whoosh runs the PostgreSQL suite with Whoosh instead).
+SEARCH_BACKEND = os.environ.get("COCREATE_TEST_SEARCH_BACKEND") or ("postgres" if PG_URL else "whoosh")
 
 
 def _test_database(tmp_dir):
@@ -60,6 +63,7 @@ def _config(database_uri, **overrides):
         "JOBS_IMMEDIATE": True,
         # Mail stays in memory (flask_mailman's outbox); tests/test_mail.py talks to a real SMTP server.
         "MAIL_BACKEND": "locmem",
+        "SEARCH_BACKEND": SEARCH_BACKEND,
     }
     config.update(overrides)
     return config

@@ -87,7 +87,7 @@ def test_concurrent_read_then_write_transactions_neither_fail_nor_lose_updates(a
 
 def test_database_down_gives_503_and_recovers_without_restart(tmp_path, make_app):
     missing_dir = tmp_path / "not-yet"
-    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing_dir / 'forum.db'}")
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing_dir / 'forum.db'}", SEARCH_BACKEND="whoosh")
     client = app.test_client()
 
     response = client.get("/c/", headers={"Accept-Language": "zh-CN"})

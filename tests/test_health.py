@@ -9,6 +9,7 @@ from sqlalchemy import event
 from forum.extensions import db
 from forum.health import HealthProbe
 from forum.search import index
+from tests.conftest import SEARCH_BACKEND
 
 
 @pytest.fixture
@@ -58,6 +59,7 @@ def test_a_database_that_reads_but_refuses_writes_is_named(app, client, search_i
     assert client.get("/healthz").status_code == 200
 
 
+@pytest.mark.skipif(SEARCH_BACKEND != "whoosh", reason="Whoosh's index files (SEARCH_BACKEND=whoosh)")
 def test_a_missing_or_damaged_index_is_named(client, search_index):
     shutil.rmtree(search_index)
     answer = client.get("/healthz")
@@ -71,3 +73,19 @@ def test_a_missing_or_damaged_index_is_named(client, search_index):
     answer = client.get("/healthz")
     assert answer.status_code == 503 and answer.json["checks"]["database"] == "ok"
     assert answer.json["checks"]["search_index"].startswith("cannot read: ")
+
+
+@pytest.mark.skipif(SEARCH_BACKEND != "postgres", reason="the PostgreSQL backend")
+def test_a_missing_documents_table_is_named(client):
+    from sqlalchemy import text
+
+    assert client.get("/healthz").status_code == 200
+    with db.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE search_document RENAME TO search_document_away"))
+    try:
+        answer = client.get("/healthz")
+        assert answer.status_code == 503 and answer.json["checks"]["database"] == "ok"
+        assert answer.json["checks"]["search_index"].startswith("cannot read: ")
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE search_document_away RENAME TO search_document"))

@@ -17,6 +17,11 @@ from forum.solutions import comments
 from forum.solutions.models import Solution
 from forum.transaction import unit_of_work
 from tests import concurrency, factories
+from tests.conftest import SEARCH_BACKEND
+
+# Tests of Whoosh's own files, searchers and writer lock; the PostgreSQL backend has its own below.
+whoosh_only = pytest.mark.skipif(SEARCH_BACKEND != "whoosh", reason="Whoosh's index files (SEARCH_BACKEND=whoosh)")
+postgres_only = pytest.mark.skipif(SEARCH_BACKEND != "postgres", reason="the PostgreSQL backend")
 
 
 def titles(results):
@@ -141,6 +146,7 @@ def test_two_processes_writing_at_once_lose_no_update(app, challenge, users, dat
     assert found.total == 30
 
 
+@whoosh_only
 def test_a_drain_overtaken_by_another_deletes_no_change_queued_since(app, challenge, users, monkeypatch):
     """Two consumers drain at once: the first reads the queued rows, the second applies and deletes
     them, and a fan's edit is queued (SQLite gives it the id a deleted row had). The first must not
@@ -186,6 +192,7 @@ def test_a_drain_overtaken_by_another_deletes_no_change_queued_since(app, challe
     assert not queue.has_pending()
 
 
+@whoosh_only
 def test_a_deleted_index_is_rebuilt_and_search_works_meanwhile(app, challenge, users, runner):
     factories.solution(users["fan"], challenge, title="Drum heater", body="heats the drum")
     queue.drain()
@@ -197,6 +204,7 @@ def test_a_deleted_index_is_rebuilt_and_search_works_meanwhile(app, challenge, u
     assert not rebuilt.degraded and titles(rebuilt) == ["Drum heater"]
 
 
+@whoosh_only
 def test_a_damaged_index_is_detected(app, challenge, users):
     factories.solution(users["fan"], challenge, title="Lint trap", body="catches lint")
     queue.drain()
@@ -208,6 +216,7 @@ def test_a_damaged_index_is_detected(app, challenge, users):
     assert titles(query.search(users["fan"], "lint")) == ["Lint trap"]
 
 
+@whoosh_only
 def test_segments_are_not_compound_files(app, challenge, users, runner):
     """A compound segment is copied into memory whole by every searcher; separate files are not."""
     factories.solution(users["fan"], challenge, title="Seal")
@@ -286,6 +295,7 @@ def test_duplicate_hints_show_similar_solutions_of_the_challenge(app, challenge,
     assert "Similar ideas already posted" in page and "Steam clean the drum gap" in page
 
 
+@whoosh_only
 def test_a_searcher_that_opens_as_a_consumer_commits_opens_the_new_generation(app, challenge, users, monkeypatch):
     from forum.search import index
 
@@ -306,6 +316,7 @@ def test_a_searcher_that_opens_as_a_consumer_commits_opens_the_new_generation(ap
     assert raced and not found.degraded and titles(found) == ["Drum light"]
 
 
+@whoosh_only
 def test_drains_wait_while_the_index_is_rebuilt(app, challenge, users, monkeypatch):
     from forum.search import rebuild
 
@@ -321,3 +332,37 @@ def test_drains_wait_while_the_index_is_rebuilt(app, challenge, users, monkeypat
     rebuild.rebuild_index()
     assert during == [None]  # it waited its turn: nothing indexed into the old index, no row deleted
     assert titles(query.search(users["fan"], "rebuild", kind="solution")) == ["Queued during the rebuild"]
+
+
+@postgres_only
+def test_postgres_drains_one_consumer_at_a_time_and_each_batch_is_whole(app, challenge, users):
+    from sqlalchemy import text
+
+    from forum.search import pg
+    from forum.search.models import SearchDocument
+
+    with db.engine.connect() as other, other.begin():  # another consumer draining
+        other.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": pg.DRAIN_LOCK})
+        factories.solution(users["fan"], challenge, title="Held back")  # its own job's drain waits
+        assert queue.drain() is None
+        assert db.session.execute(db.select(SearchQueue)).first() is not None  # left for its turn
+        assert db.session.execute(db.select(SearchDocument).filter_by(kind="solution")).first() is None
+        db.session.rollback()
+    assert queue.drain() >= 1
+    assert db.session.execute(db.select(SearchQueue)).first() is None
+    assert db.session.execute(db.select(SearchDocument).filter_by(kind="solution")).scalar_one().title == "Held back"
+    assert titles(query.search(users["fan"], "held", kind="solution")) == ["Held back"]
+
+
+@postgres_only
+def test_postgres_reindex_rewrites_every_document(app, challenge, users, runner):
+    from forum.search.models import SearchDocument
+
+    factories.solution(users["fan"], challenge, title="吸尘器 一个想法", body="Quiet brushes.")
+    queue.drain()
+    factories.door(lambda: db.session.execute(db.delete(SearchDocument)))  # lost, as after a restore
+    assert query.search(users["fan"], "吸尘器").total == 0
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    assert titles(query.search(users["fan"], "吸尘", kind="solution")) == ["吸尘器 一个想法"]

@@ -7,6 +7,7 @@ import unicodedata
 import weakref
 from dataclasses import dataclass
 
+from flask import current_app
 from markupsafe import Markup, escape
 from sqlalchemy import or_
 from whoosh import collectors, highlight
@@ -20,7 +21,7 @@ from forum.challenges.models import Challenge
 from forum.communities.models import CommunityRole
 from forum.extensions import db
 from forum.permissions import is_admin, is_member, visible_to
-from forum.search import index
+from forum.search import index, pg
 from forum.search.index import CJK_RUN, TYPES, bigrams
 from forum.solutions.models import Comment, Solution
 
@@ -73,6 +74,8 @@ def search(viewer, raw, community=None, kind=None, status=None, sort="relevance"
     page = max(1, min(int(page or 1), 500))
     if not text:
         return Results(text, [], 0, page, 0)
+    if current_app.config["SEARCH_BACKEND"] == "postgres":
+        return _postgres_search(viewer, text, community, kind, status, sort, page)
     for fresh in (False, True):
         try:
             return _index_search(index.searcher(fresh=fresh), viewer, text, community, kind, status, sort, page)
@@ -99,6 +102,28 @@ def _index_search(searcher, viewer, text, community, kind, status, sort, page):
     finder = _marks_finder(marked)
     results = [_result(hit, marked, finder) for hit in shown]
     return Results(text, results, hits.total, page, hits.pagecount)
+
+
+def _postgres_search(viewer, text, community, kind, status, sort, page):
+    """The same search over the database's documents (forum/search/pg.py), the same rules after it."""
+    staff_of = _staff_communities(viewer)
+    hits, total = pg.matches(
+        viewer.id if is_member(viewer) else None,
+        staff_of,
+        is_admin(viewer),
+        text,
+        community_id=community.id if community is not None else None,
+        kind=kind if kind in TYPES else None,
+        status=status or None,
+        sort=sort,
+        page=page,
+        page_size=PAGE_SIZE,
+    )
+    shown = _still_visible(viewer, hits, staff_of)
+    marked = {token.text for token in index.SCHEMA["body"].analyzer(text)}
+    finder = _marks_finder(marked)
+    results = [_result(hit, marked, finder) for hit in shown]
+    return Results(text, results, total, page, -(-total // PAGE_SIZE))
 
 
 def _staff_communities(viewer):
@@ -370,6 +395,11 @@ def similar_solutions(viewer, challenge, text, limit=5):
     text = clean_query(text[:2000]) if text else ""
     if len(text) < 4:
         return []
+    if current_app.config["SEARCH_BACKEND"] == "postgres":
+        staff_of = _staff_communities(viewer)
+        viewer_id = viewer.id if is_member(viewer) else None
+        hits = pg.similar(viewer_id, staff_of, is_admin(viewer), challenge.id, text, limit=limit)
+        return [{"id": hit["obj_id"], "title": hit["title"]} for hit in _still_visible(viewer, hits, staff_of)]
     try:
         searcher = index.searcher()
     except index.IndexUnavailable:

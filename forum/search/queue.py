@@ -11,6 +11,7 @@ minute whatever was left. A failure to index never fails a post, and no request 
 
 import logging
 
+from flask import current_app
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 from whoosh.index import LockError
@@ -19,7 +20,7 @@ from forum import jobs
 from forum.challenges.models import Challenge
 from forum.extensions import db
 from forum.review.models import Prototype, PrototypeUpdate
-from forum.search import index
+from forum.search import index, pg
 from forum.search.models import SearchQueue
 from forum.solutions.models import Comment, Solution
 from forum.transaction import unit_of_work
@@ -119,6 +120,8 @@ def drain(limit=None):
 
     The rows and the documents are read outside the database's write lock and the handled rows
     deleted in a short unit of work of their own, so the forum's writers never wait for the index."""
+    if postgres_backend():
+        return _drain_into_postgres(limit)
     done = 0
     ix = _open_or_start_index()
     while limit is None or done < limit:
@@ -154,6 +157,39 @@ def drain(limit=None):
                 db.session.execute(db.delete(SearchQueue).where(SearchQueue.id.in_([row_id for row_id, _key in rows])))
         done += len(rows)
     db.session.rollback()
+    return done
+
+
+def postgres_backend():
+    return current_app.config["SEARCH_BACKEND"] == "postgres"
+
+
+def _drain_into_postgres(limit):
+    """The same drain into the database's own documents: each batch is written and its queue rows
+    deleted in one transaction, under an advisory lock only one consumer holds at a time."""
+    done = 0
+    while limit is None or done < limit:
+        with unit_of_work():
+            if not pg.take_drain_lock():
+                return None if done == 0 else done
+            rows = db.session.execute(
+                db.select(SearchQueue.id, SearchQueue.key).order_by(SearchQueue.id).limit(BATCH)
+            ).all()
+            if rows:
+                documents, removed = [], []
+                for key in sorted({key for _id, key in rows}):
+                    kind, _, obj_id = key.partition(":")
+                    obj = _load(kind, int(obj_id))
+                    document = index.document(kind, obj) if obj is not None else None
+                    if document is None:
+                        removed.append(key)
+                    else:
+                        documents.append(document)
+                pg.write(documents, removed)
+                db.session.execute(db.delete(SearchQueue).where(SearchQueue.id.in_([row.id for row in rows])))
+        if not rows:
+            break
+        done += len(rows)
     return done
 
 
