@@ -191,6 +191,13 @@ class ServedForum:
         finally:
             engine.dispose()
 
+    def kill(self):
+        """Stop this forum at once, as a machine that loses power: SIGKILL to every process group."""
+        for process in self._processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
     def log(self):
         """What the processes have written so far (gunicorn's log and the app's request lines)."""
         with open(self.log_path, encoding="utf-8", errors="replace") as f:
@@ -205,26 +212,76 @@ def served_forum(workers=4, threads=None, consumer=False, settings=None):
         instance = os.path.join(tmp, "instance")
         os.makedirs(instance)
         database_uri, drop_database = _test_database(instance)
-        port = _free_port()
         env = _environment(instance, database_uri, workers, threads, settings or {})
-        forum = ServedForum(f"http://127.0.0.1:{port}", env, instance, database_uri, os.path.join(tmp, "served.log"))
         try:
-            forum.flask("db", "upgrade")
+            _flask(env, "db", "upgrade")
             # As `make run` does: the index exists before the forum serves (/healthz says so).
-            forum.flask("search", "drain")
-            with open(forum.log_path, "ab") as log:
-                # No control socket: every gunicorn's default is the same ~/.gunicorn/gunicorn.ctl,
-                # which a served test would take from `make run` or another test's server.
-                command = [os.path.join(BIN, "gunicorn"), "--config", "gunicorn.conf.py", "--no-control-socket"]
-                forum._processes.append(_start([*command, "--bind", f"127.0.0.1:{port}", "app:app"], env, log))
-                if consumer:
-                    forum._processes.append(_start([os.path.join(BIN, "flask"), "--app", "app", "worker"], env, log))
-            _wait_until_healthy(forum)
-            yield forum
+            _flask(env, "search", "drain")
+            with _serving(env, instance, database_uri, os.path.join(tmp, "served.log"), consumer) as forum:
+                yield forum
         finally:
-            for process in forum._processes:
-                _stop(process)
             drop_database()
+
+
+@contextlib.contextmanager
+def served_nodes(count=2, workers=2, settings=None):
+    """`count` forums on one database and one Redis, as machines of one deployment: each node with
+    its own instance folder, port, gunicorn and consumer, all with one secret key. Yields the
+    ServedForum of each; node.kill() stops one at once (SIGKILL, web and consumer)."""
+    with tempfile.TemporaryDirectory(prefix="cocreate-nodes-") as tmp:
+        database_uri, drop_database = _test_database(tmp)
+        redis_url = f"redis://127.0.0.1:6379/{secrets.randbelow(14) + 1}"
+        shared = {"SECRET_KEY": secrets.token_hex(32), "REDIS_URL": redis_url, **(settings or {})}
+        envs = []
+        for number in range(count):
+            instance = os.path.join(tmp, f"node{number}")
+            os.makedirs(instance)
+            envs.append(_environment(instance, database_uri, workers, None, shared))
+        try:
+            _flush_redis(redis_url)
+            _flask(envs[0], "db", "upgrade")
+            with contextlib.ExitStack() as stack:
+                nodes = [
+                    stack.enter_context(
+                        _serving(
+                            env, env["COCREATE_INSTANCE_PATH"], database_uri, os.path.join(tmp, f"node{n}.log"), True
+                        )
+                    )
+                    for n, env in enumerate(envs)
+                ]
+                yield nodes
+        finally:
+            _flush_redis(redis_url)
+            drop_database()
+
+
+def _flush_redis(url):
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def _serving(env, instance, database_uri, log_path, consumer):
+    port = _free_port()
+    forum = ServedForum(f"http://127.0.0.1:{port}", env, instance, database_uri, log_path)
+    try:
+        with open(forum.log_path, "ab") as log:
+            # No control socket: every gunicorn's default is the same ~/.gunicorn/gunicorn.ctl,
+            # which a served test would take from `make run` or another test's server.
+            command = [os.path.join(BIN, "gunicorn"), "--config", "gunicorn.conf.py", "--no-control-socket"]
+            forum._processes.append(_start([*command, "--bind", f"127.0.0.1:{port}", "app:app"], env, log))
+            if consumer:
+                forum._processes.append(_start([os.path.join(BIN, "flask"), "--app", "app", "worker"], env, log))
+        _wait_until_healthy(forum)
+        yield forum
+    finally:
+        for process in forum._processes:
+            _stop(process)
 
 
 def served_fixture(scope="module", **options):
