@@ -135,16 +135,7 @@ def matches(viewer_id, staff_of, admin, text_query, community_id=None, kind=None
     if status:
         conditions.append("d.status = :status")
         params["status"] = status
-    if not admin:
-        # Hidden and pending documents reach their authors and their community's staff only.
-        seen = ["d.visibility = 'public'"]
-        if viewer_id is not None:
-            seen.append("d.author_id = :viewer")
-            params["viewer"] = viewer_id
-        if staff_of:
-            seen.append("d.community_id = ANY(:staff_of)")
-            params["staff_of"] = sorted(staff_of)
-        conditions.append("(" + " OR ".join(seen) + ")")
+    conditions.append(_seen_by(viewer_id, staff_of, admin, params))
     order = "d.created DESC, d.id DESC" if sort == "new" else "rank DESC, d.created DESC, d.id DESC"
     # plainto_tsquery ANDs the lexemes and reads none of them as syntax. The rank (title pairs
     # count for more, weight A) is computed for the matches only; count(*) OVER () gives the total
@@ -162,6 +153,21 @@ def matches(viewer_id, staff_of, admin, text_query, community_id=None, kind=None
     rows = db.session.execute(sql, params).all()
     total = rows[0].total if rows else _count(sql, params, page)
     return [_hit(row) for row in rows], total
+
+
+def _seen_by(viewer_id, staff_of, admin, params):
+    """The SQL condition for what the viewer may see, its values added to `params`: hidden and
+    pending documents reach their authors and their community's staff only (admins see all)."""
+    if admin:
+        return "TRUE"
+    seen = ["d.visibility = 'public'"]
+    if viewer_id is not None:
+        seen.append("d.author_id = :viewer")
+        params["viewer"] = viewer_id
+    if staff_of:
+        seen.append("d.community_id = ANY(:staff_of)")
+        params["staff_of"] = sorted(staff_of)
+    return "(" + " OR ".join(seen) + ")"
 
 
 def _count(sql, params, page):
@@ -188,22 +194,13 @@ def _hit(row):
 
 
 def similar(viewer_id, staff_of, admin, challenge_id, draft, limit=5):
-    """Solutions of a challenge most like a draft: any of its words, the closest titles first."""
+    """Solutions of a challenge most like a draft: those with any of its words, the most alike first."""
     words = [w for w in dict.fromkeys(lexemes(draft)) if len(w) > 1][:24]
     if not words:
         return []
     params = {"words": " | ".join(f"'{w}'" for w in words if "'" not in w and "\\" not in w), "challenge": challenge_id,
-              "draft": draft[:200], "limit": limit}  # fmt: skip
-    seen = "TRUE"
-    if not admin:
-        parts = ["d.visibility = 'public'"]
-        if viewer_id is not None:
-            parts.append("d.author_id = :viewer")
-            params["viewer"] = viewer_id
-        if staff_of:
-            parts.append("d.community_id = ANY(:staff_of)")
-            params["staff_of"] = sorted(staff_of)
-        seen = "(" + " OR ".join(parts) + ")"
+              "limit": limit}  # fmt: skip
+    seen = _seen_by(viewer_id, staff_of, admin, params)
     sql = text(
         f"""
         SELECT d.kind, d.obj_id, d.community_id, d.challenge_id, d.solution_id, d.status, d.title, d.body,
