@@ -84,3 +84,22 @@ def test_merges_stay_within_a_challenge_and_need_staff(app, pair, users, communi
 
     with pytest.raises(Forbidden):
         merges.merge(users["fan"], source, target)
+
+
+def test_a_vote_that_read_the_idea_before_a_merge_is_refused_and_the_merge_can_be_undone(app, pair, users):
+    source, target, *_others = pair
+    latecomer = factories.user("latecomer")
+    db.session.commit()
+    # The vote's door read the idea (still open) before its unit of work began...
+    stale = db.session.get(Solution, source.id)
+    stale.challenge  # noqa: B018 (loaded, as the door loads it)
+    db.session.expunge(stale)
+    # ...and staff merged it meanwhile.
+    with unit_of_work():
+        record = merges.merge(users["staff"], db.session.get(Solution, source.id), target, "Same idea")
+    with pytest.raises(RuleBroken, match="merged"), unit_of_work():
+        votes.cast_vote(db.session.get(type(latecomer), latecomer.id), stale)
+    assert latecomer.id not in _votes_of(source.id)
+    with unit_of_work():
+        merges.undo(users["staff"], db.session.merge(record))
+    assert db.session.get(Solution, source.id).status == "open"

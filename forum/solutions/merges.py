@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.audit import record_action
 from forum.clock import utcnow
-from forum.database import get_or_raise
+from forum.database import get_or_raise, insert_new
 from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.notifications.services import notify
@@ -66,9 +66,12 @@ def undo(actor, record):
         raise RuleBroken(_l("This merge was already undone."))
     _lock(source, target)
     if record.moved_vote_ids:
+        # Not the votes of fans who have one on the source again (cast while the merge was being
+        # made): a second vote there would break the one-vote-per-fan rule, and the undo with it.
+        again = db.select(Vote.user_id).where(Vote.solution_id == source.id)
         db.session.execute(
             db.update(Vote)
-            .where(Vote.id.in_(record.moved_vote_ids), Vote.solution_id == target.id)
+            .where(Vote.id.in_(record.moved_vote_ids), Vote.solution_id == target.id, Vote.user_id.not_in(again))
             .values(solution_id=source.id)
         )
     budget = source.challenge.vote_budget
@@ -77,7 +80,7 @@ def undo(actor, record):
             db.select(db.func.count()).select_from(Vote).filter_by(user_id=user_id, challenge_id=source.challenge_id)
         ).scalar()
         if budget is None or used < budget:
-            db.session.add(Vote(solution_id=source.id, challenge_id=source.challenge_id, user_id=user_id))
+            insert_new(Vote, solution_id=source.id, challenge_id=source.challenge_id, user_id=user_id)
     record.undone = utcnow()
     db.session.flush()
     _recount(source, target)

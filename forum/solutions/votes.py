@@ -24,6 +24,7 @@ def cast_vote(actor, solution):
     _refuse_unless_allowed(actor, solution)
     challenge = solution.challenge
     _lock_voter(actor)
+    _refuse_if_merged_since(solution)
     budget = challenge.vote_budget
     if budget and not has_voted(actor, solution) and budget_used(actor, challenge) >= budget:
         raise RuleBroken(
@@ -99,6 +100,17 @@ def _refuse_unless_allowed(actor, solution):
     refusal = vote_refusal(actor, solution)
     if refusal:
         raise RuleBroken(refusal, field="vote")
+
+
+def _refuse_if_merged_since(solution):
+    """The door read the idea before its unit of work began: a merge may have committed since,
+    and a vote stored on a merged idea would keep the merge from ever being undone. Read its
+    status again under a share lock, which a merge (it locks both ideas for update) waits for."""
+    stmt = db.select(Solution.status).where(Solution.id == solution.id)
+    if not is_sqlite():  # on SQLite the unit of work holds the database's write lock already
+        stmt = stmt.with_for_update(read=True)
+    if db.session.execute(stmt).scalar_one() == "merged":
+        raise RuleBroken(_l("This idea was merged into another one: vote there."), field="vote")
 
 
 def _lock_voter(actor):
