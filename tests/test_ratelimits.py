@@ -286,3 +286,15 @@ def test_the_post_limit_counts_every_way_of_posting_together(app, users, communi
     ]  # fmt: skip
     answers = [ways[n % 3](n).status_code for n in range(12)]
     assert answers.count(429) == 2 and 429 not in answers[:10], answers  # 10 a minute in all, not 10 each
+
+
+def test_edits_draw_on_the_post_limit_too(app, users, community, login):
+    challenge = factories.challenge(users["staff"], community)
+    idea = factories.solution(users["fan"], challenge)
+    fan = login(users["fan"])
+    answers = [
+        fan.post(f"/solutions/{idea.id}/edit", data={"title": f"Edit {n}", "body": "Pictures come with edits too."})
+        for n in range(11)
+    ]
+    statuses = [answer.status_code for answer in answers]
+    assert 429 not in statuses[:10] and statuses[10] == 429, statuses

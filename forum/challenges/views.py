@@ -67,6 +67,7 @@ def new(slug):
 @bp.route("/challenges/<int:challenge_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @login_required
+@limit_writes("RATELIMIT_POST")  # an edit takes a cover picture as a post does
 @writes
 def edit(challenge_id):
     challenge = services.get_challenge_for(current_user, challenge_id)

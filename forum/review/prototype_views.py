@@ -53,6 +53,7 @@ def promote(solution_id):
 
 @bp.route("/solutions/<int:solution_id>/updates", methods=["POST"])
 @login_required
+@limit_writes("RATELIMIT_POST")  # an update takes photos as a post does
 @writes
 def post_update(solution_id):
     solution, prototype = _prototype(solution_id)

@@ -67,6 +67,7 @@ def new(challenge_id):
 @bp.route("/solutions/<int:solution_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_failure
 @login_required
+@limit_writes("RATELIMIT_POST")  # an edit takes pictures as a post does
 @writes
 def edit(solution_id):
     solution = services.get_solution_for(current_user, solution_id)
