@@ -115,8 +115,9 @@ MAX_CONTENT_LENGTH = 52 * 1024 * 1024
 
 # Uploads decoded at once on one machine (None: one per CPU, half of gunicorn.conf.py's workers),
 # and how long a post waits for its turn before it is refused with a message (forum/media/slots.py).
+# Short: a waiting post holds its worker, and with 10 s four posts at once still held all four.
 UPLOAD_DECODE_SLOTS = None
-UPLOAD_DECODE_WAIT_SECONDS = 10
+UPLOAD_DECODE_WAIT_SECONDS = 2
 # An upload attached to nothing this long (its form was refused, then given up) is deleted.
 UPLOAD_KEEP_SECONDS = 24 * 3600
 

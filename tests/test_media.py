@@ -109,7 +109,7 @@ def test_too_many_pixels_and_too_many_images(app, challenge, users, login):
     assert "too many pixels" in _submit(fan, challenge, [("square.png", square)]).get_data(as_text=True)
     # A WebP decodes through canvases of its own besides Pillow's, so less of one is allowed.
     wide = webp_bomb(frames=2, side=6000)
-    assert "too many pixels" in _submit(fan, challenge, [("wide.webp", wide)]).get_data(as_text=True)
+    assert "too many pixels: a WebP may have" in _submit(fan, challenge, [("wide.webp", wide)]).get_data(as_text=True)
     seven = [(f"{n}.png", picture()) for n in range(7)]
     assert "Attach at most 6 images." in _submit(fan, challenge, seven).get_data(as_text=True)
 
@@ -407,3 +407,20 @@ def test_a_form_past_the_size_limit_gets_a_page_that_says_so(make_app, app, chal
     response = _submit(client, challenge, big)
     page = response.get_data(as_text=True)
     assert response.status_code == 413 and "A form may carry 1 MB in all" in page
+
+
+def test_a_large_progressive_jpeg_is_refused_and_a_long_strip_is_decoded_small(app, challenge, users, login):
+    fan = login(users["fan"])
+    out = io.BytesIO()
+    PILImage.new("CMYK", (4000, 4000)).save(out, format="JPEG", progressive=True, subsampling=0)
+    page = _submit(fan, challenge, [("scan.jpg", out.getvalue())]).get_data(as_text=True)
+    assert "scan.jpg: That image has too many pixels: a progressive JPEG may have 12 megapixels at most." in page
+    strip = io.BytesIO()
+    PILImage.new("RGB", (24000, 400), (10, 10, 200)).save(strip, format="JPEG")
+    assert _submit(fan, challenge, [("panorama.jpg", strip.getvalue())]).status_code == 302
+    stored = db.session.execute(db.select(Image)).scalar_one()
+    assert (stored.width, stored.height) == (24000, 400)  # the size as uploaded; stored at 2400 wide
+    from forum.media import images
+
+    decoded, _size = images._open(strip.getvalue())
+    assert decoded.size == (3000, 50)  # decoded at 1/8 (it was decoded whole: 24000x400)

@@ -31,6 +31,9 @@ FORMATS = {
 # at a reduced scale, below) far less; so a WebP gets least room and a PNG 24 MP (6000x4000). Six
 # 16 MP WebPs in one post took a worker to 612 MB, so a WebP has 12 MP (4000x3000, a phone's).
 MAX_PIXELS = {"PNG": 24_000_000, "JPEG": 40_000_000, "MPO": 40_000_000, "GIF": 40_000_000, "WEBP": 12_000_000}
+# A progressive JPEG is decoded from all of its coefficients at once, whatever the scale asked for:
+# two bytes a pixel per channel (a 40 MP CMYK one took a worker to 765 MB), so it gets 12 MP.
+PROGRESSIVE_JPEG_PIXELS = 12_000_000
 # Pixels over all frames: a decoder builds every frame at the canvas's size, so twenty one-pixel
 # frames on a 6000x6000 canvas (499 bytes of GIF) would decode to 720 million pixels. Checked
 # from the headers, before the first frame is decoded.
@@ -89,9 +92,11 @@ def _open(data):
         size = picture.size
         _check_pixels(picture, data)
         if picture.format in ("JPEG", "MPO"):
-            # Decoded at 1/2, 1/4 or 1/8 of its size when that still covers MAX_SIDE: a phone's
-            # 40 MP photo then takes a quarter of the memory, and looks the same once scaled.
-            picture.draft(None, (MAX_SIDE, MAX_SIDE))
+            # Decoded at 1/2, 1/4 or 1/8 of its size when that still covers the size it is
+            # stored at: a phone's 40 MP photo then takes a quarter of the memory, and looks the
+            # same once scaled. The stored size, not MAX_SIDE square: a 40000x1000 strip is
+            # stored 2400x60, and asking for 2400x2400 would decode it whole.
+            picture.draft(None, _stored_size(size))
         picture.load()  # the first frame only
         return picture, size
     except PILImage.DecompressionBombError:
@@ -101,10 +106,27 @@ def _open(data):
         raise not_an_image from None
 
 
+def _stored_size(size):
+    width, height = size
+    scale = min(1.0, MAX_SIDE / max(width, height, 1))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def _check_pixels(picture, data):
     width, height = picture.size
     if width * height > MAX_PIXELS[picture.format]:
         raise _too_many_pixels(picture.format)
+    progressive = picture.format in ("JPEG", "MPO") and (
+        picture.info.get("progressive") or picture.info.get("progression")
+    )
+    if progressive and width * height > PROGRESSIVE_JPEG_PIXELS:
+        raise RuleBroken(
+            _l(
+                "That image has too many pixels: a progressive JPEG may have %(mp)d megapixels at most.",
+                mp=PROGRESSIVE_JPEG_PIXELS // 1_000_000,
+            ),
+            field="images",
+        )
     most = min(MAX_FRAMES, FRAME_PIXELS // max(1, width * height))
     if _frame_count(picture, data, stop=most + 1) > most:
         raise RuleBroken(_l("That animation has too many frames for its size."), field="images")
@@ -114,7 +136,7 @@ def _too_many_pixels(kind):
     return RuleBroken(
         _l(
             "That image has too many pixels: a %(kind)s may have %(mp)d megapixels at most.",
-            kind="JPEG" if kind == "MPO" else kind,
+            kind={"MPO": "JPEG", "WEBP": "WebP"}.get(kind, kind),
             mp=MAX_PIXELS[kind] // 1_000_000,
         ),
         field="images",

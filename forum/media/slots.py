@@ -5,7 +5,8 @@ posts sent at once by one fan held every gunicorn worker, and the forum answered
 twenty seconds. So a post decodes its pictures only while it holds one of UPLOAD_DECODE_SLOTS
 file locks in the instance folder (the kernel lets them go if the worker dies); one that waits
 longer than UPLOAD_DECODE_WAIT_SECONDS is refused with a message, its text kept, and the other
-workers stay free for everyone's pages.
+workers stay free for everyone's pages. The wait is short (2 s): a waiting post holds its worker
+too, and with a 10 s wait four posts at once still held every worker.
 """
 
 import fcntl
