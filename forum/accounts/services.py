@@ -18,7 +18,12 @@ from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.permissions import can_administer, require
 
-USERNAME_PATTERN = re.compile(r"^[\w-]{3,30}$")
+# Latin letters, digits, _ and -, and Chinese, Japanese and Korean characters: a name is shown
+# beside everything its owner writes, so no letter may pass for another (a Cyrillic "a", a Greek
+# "o", a dotless "i", Armenian or Cherokee look-alikes, invisible fillers and joiners).
+USERNAME_PATTERN = re.compile(
+    r"^[A-Za-z0-9_\-\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u309f\u30a0-\u30ff\uac00-\ud7a3]{3,30}$"
+)
 
 # Checked when the user does not exist, so an unknown name costs as long as a wrong password.
 _dummy_hashes = {}
@@ -199,26 +204,9 @@ def _admin_count():
 def _check_username(username):
     if not USERNAME_PATTERN.match(username):
         raise RuleBroken(
-            _l("Use 3 to 30 letters, digits, underscores or hyphens."),
+            _l("Use 3 to 30 Latin letters, Chinese, Japanese or Korean characters, digits, _ or -."),
             field="username",
         )
-    if len(_alphabets(username)) > 1:
-        # "admin" with a Cyrillic "a" (U+0430) reads as "admin": no mixing look-alike alphabets
-        # (Chinese with Latin, as in 米粉_lin, is fine: no letter of one passes for the other).
-        raise RuleBroken(_l("Use letters of one alphabet: Latin, Cyrillic or Greek."), field="username")
-
-
-LOOK_ALIKE_ALPHABETS = ("LATIN", "CYRILLIC", "GREEK")
-
-
-def _alphabets(username):
-    """Which of the look-alike alphabets the name's letters come from."""
-    found = set()
-    for ch in username:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            found.update(alphabet for alphabet in LOOK_ALIKE_ALPHABETS if name.startswith(alphabet))
-    return found
 
 
 def check_email(email):
