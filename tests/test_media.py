@@ -372,7 +372,7 @@ def test_pictures_wait_for_a_free_decoding_slot_and_are_refused_when_none_frees(
     finally:
         for handle in held:
             os.close(handle)
-        app.config.update(UPLOAD_DECODE_SLOTS=None, UPLOAD_DECODE_WAIT_SECONDS=10)
+        app.config.update(UPLOAD_DECODE_SLOTS=None, UPLOAD_DECODE_WAIT_SECONDS=2)
 
 
 def test_uploads_attached_to_nothing_for_a_day_are_deleted_with_their_files(app, challenge, users, login):
