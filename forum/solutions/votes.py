@@ -105,10 +105,12 @@ def _refuse_unless_allowed(actor, solution):
 def _refuse_if_merged_since(solution):
     """The door read the idea before its unit of work began: a merge may have committed since,
     and a vote stored on a merged idea would keep the merge from ever being undone. Read its
-    status again under a share lock, which a merge (it locks both ideas for update) waits for."""
+    status again under the idea's row lock, which a merge (it locks both ideas) waits for. The
+    lock the vote's count update would take anyway, only earlier: a share lock here deadlocked
+    twelve fans voting at once, each holding it and waiting on the others to update the row."""
     stmt = db.select(Solution.status).where(Solution.id == solution.id)
     if not is_sqlite():  # on SQLite the unit of work holds the database's write lock already
-        stmt = stmt.with_for_update(read=True)
+        stmt = stmt.with_for_update()
     if db.session.execute(stmt).scalar_one() == "merged":
         raise RuleBroken(_l("This idea was merged into another one: vote there."), field="vote")
 
