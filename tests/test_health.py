@@ -89,3 +89,19 @@ def test_a_missing_documents_table_is_named(client):
     finally:
         with db.engine.begin() as conn:
             conn.execute(text("ALTER TABLE search_document_away RENAME TO search_document"))
+
+
+@pytest.mark.skipif(SEARCH_BACKEND != "whoosh", reason="Whoosh's index files (SEARCH_BACKEND=whoosh)")
+def test_an_index_caught_mid_commit_is_healthy(client, search_index, monkeypatch):
+    real, calls = index.open_index, []
+
+    def replaced_once(create=True):
+        calls.append(create)
+        if len(calls) == 1:
+            raise index.IndexUnavailable("[Errno 2] No such file or directory: '_MAIN_439.toc'")
+        return real(create=create)
+
+    index.open_index()
+    monkeypatch.setattr(index, "open_index", replaced_once)
+    answer = client.get("/healthz")
+    assert answer.status_code == 200 and len(calls) == 2  # looked again, found the new generation

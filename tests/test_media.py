@@ -424,3 +424,26 @@ def test_a_large_progressive_jpeg_is_refused_and_a_long_strip_is_decoded_small(a
 
     decoded, _size = images._open(strip.getvalue())
     assert decoded.size == (3000, 50)  # decoded at 1/8 (it was decoded whole: 24000x400)
+
+
+def test_a_sixteen_bit_grey_png_is_stored_as_eight_bit_grey(app, challenge, users, login):
+    out = io.BytesIO()
+    PILImage.new("I;16", (1920, 1080), 300 * 256).save(out, format="PNG")
+    assert _submit(login(users["fan"]), challenge, [("scan.png", out.getvalue())]).status_code == 302
+    image = db.session.execute(db.select(Image)).scalar_one()
+    assert (image.width, image.height) == (1920, 1080) and image.content_type == "image/png"
+
+
+def test_an_edit_with_no_room_for_more_pictures_is_refused_before_decoding(app, challenge, users, login, monkeypatch):
+    from forum.media import images
+
+    fan = login(users["fan"])
+    assert _submit(fan, challenge, [(f"{n}.png", picture()) for n in range(6)]).status_code == 302
+    idea = db.session.execute(db.select(Solution)).scalar_one()
+    decoded = []
+    real = images.clean_image
+    monkeypatch.setattr("forum.media.services.clean_image", lambda data: decoded.append(1) or real(data))
+    form = {"title": "Edited", "body": "One more picture.", "images": [(io.BytesIO(picture()), "7.png")]}
+    page = fan.post(f"/solutions/{idea.id}/edit", data=form, content_type="multipart/form-data")
+    assert "Attach at most 6 images." in page.get_data(as_text=True)
+    assert decoded == [] and db.session.execute(db.select(db.func.count()).select_from(Image)).scalar() == 6

@@ -186,6 +186,10 @@ def _still(picture, kind):
     """The picture upright and at most MAX_SIDE a side, changed in place: a second full-size
     copy would double the memory a large upload takes."""
     ImageOps.exif_transpose(picture, in_place=True)
+    if picture.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        # 16-bit (or float) grey: Pillow cannot scale it down (a 500 for any 16-bit grey PNG
+        # over 480 px); 8-bit grey looks the same on a screen.
+        picture = picture.convert("I").point(lambda value: value / 256).convert("L")
     picture.info = {key: value for key, value in picture.info.items() if key in KEPT_INFO}
     picture.thumbnail((MAX_SIDE, MAX_SIDE))
     if kind in ("JPEG", "MPO") and picture.mode not in ("RGB", "L"):

@@ -46,7 +46,7 @@ def save_upload(owner, stream):
     return _store(owner, clean)
 
 
-def store_uploads(owner, files):
+def store_uploads(owner, files, room=IMAGES_MAX):
     """Check and store each uploaded file as an unattached image of `owner`. The door commits
     them at once (transaction.checkpoint), so that a form refused for another reason loses none
     of its uploads.
@@ -59,7 +59,9 @@ def store_uploads(owner, files):
     none of the files are kept then.
     """
     files = [f for f in files or () if f and getattr(f, "filename", "")]
-    if len(files) > IMAGES_MAX:
+    # Before any decoding: an edit of an idea that has its six already was refused only after
+    # its pictures had taken a decoding slot for seconds and been stored.
+    if len(files) > min(room, IMAGES_MAX):
         raise RuleBroken(_l("Attach at most %(n)d images.", n=IMAGES_MAX), field="images")
     if not files:
         return []
@@ -104,6 +106,12 @@ def _store(owner, clean):
     db.session.add(image)
     db.session.flush()
     return image
+
+
+def attached_count(solution):
+    return db.session.execute(
+        db.select(db.func.count()).select_from(Image).where(Image.solution_id == solution.id)
+    ).scalar()
 
 
 def attach_cover(owner, challenge, image_id):

@@ -77,7 +77,7 @@ def edit(solution_id):
     form = SolutionForm(
         data={"title": solution.title, "body": solution.body, "tags": ", ".join(tag.name for tag in solution.tags)}
     )
-    image_ids = _validate_keeping_uploads(form)
+    image_ids = _validate_keeping_uploads(form, attached=media.attached_count(solution))
     if image_ids is not None:
         try:
             services.edit_solution(
@@ -241,7 +241,7 @@ def _staff_review(solution):
     }
 
 
-def _validate_keeping_uploads(form):
+def _validate_keeping_uploads(form, attached=0):
     """Validate a posted solution form; return its image ids when it may be saved, else None.
 
     Uploads are stored even when another field is wrong, and the form carries them in a hidden
@@ -255,7 +255,7 @@ def _validate_keeping_uploads(form):
         return None
     checkpoint()  # nothing written yet: the write lock is free while the pictures are decoded
     try:
-        stored = media.store_uploads(current_user, form.images.data)
+        stored = media.store_uploads(current_user, form.images.data, room=media.IMAGES_MAX - attached)
     except RuleBroken as error:
         attach_error(form, error)
         return None
