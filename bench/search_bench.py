@@ -3,14 +3,17 @@
     COCREATE_SQLALCHEMY_DATABASE_URI=... COCREATE_SEARCH_INDEX_DIR=... \\
         .venv/bin/python bench/search_bench.py [--rounds 5]
         .venv/bin/python bench/search_bench.py --tree old=/tmp/cocreate-old --tree new=. [--rounds 9]
+        .venv/bin/python bench/search_bench.py --tree pg=.@postgres --tree whoosh=.@whoosh   # two backends
 
 Run `flask --app app seed-bench` first. Latency is measured through the same service function
 the search page calls, as a visitor, warm (the first round is discarded). Recall counts, for each
 Chinese word, the solutions whose title or body contain it (SQL LIKE, the ground truth) that the
-index finds, over all result pages.
+index finds, over all result pages. The backend is the app's SEARCH_BACKEND (Whoosh's index, or
+PostgreSQL's search_document rows).
 
 With `--tree`, each tree's code runs in a process of its own (PYTHONPATH and the working folder
-set to the tree, an instance folder of its own) and the trees take turns round by round, their
+set to the tree, an instance folder of its own; `NAME=PATH@BACKEND` sets its SEARCH_BACKEND) and
+the trees take turns round by round, their
 order alternating, so that the figures of one run can be compared: p50 and p99 over all of a
 tree's rounds, and each tree's ratio to the first. Each round waits until other people's processes
 leave the machine quiet, and is measured again when they used more than `--quiet-below` of the
@@ -18,6 +21,7 @@ cores during it (bench/machine.py).
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -76,15 +80,35 @@ def latency(words, rounds):
 
 
 def recall(words):
+    from flask import current_app
     from whoosh.query import Term
 
     from forum.extensions import db
-    from forum.search import index, query
+    from forum.search import index, pg, query
     from forum.solutions.models import Solution
 
-    ix = index.open_index(create=False)
     found = expected = 0
-    with ix.searcher() as searcher:
+    with contextlib.ExitStack() as stack:
+        if current_app.config["SEARCH_BACKEND"] == "postgres":
+
+            def matched(word):
+                # Every page of the solutions matching, seen by an admin (no visibility filter, as below).
+                got, page = set(), 1
+                while True:
+                    hits, _total = pg.matches(None, set(), True, word, kind="solution", page=page, page_size=5000)
+                    got.update(hit["obj_id"] for hit in hits)
+                    if len(hits) < 5000:
+                        return got
+                    page += 1
+
+        else:
+            ix = index.open_index(create=False)
+            searcher = stack.enter_context(ix.searcher())
+
+            def matched(word):
+                hits = searcher.search(query._build_query(ix, word), filter=Term("type", "solution"), limit=None)
+                return {hit["obj_id"] for hit in hits}
+
         for word in words:
             pattern = f"%{word}%"
             truth = set(
@@ -92,8 +116,7 @@ def recall(words):
                     db.select(Solution.id).where((Solution.title.like(pattern)) | (Solution.body.like(pattern)))
                 ).scalars()
             )
-            hits = searcher.search(query._build_query(ix, word), filter=Term("type", "solution"), limit=None)
-            got = {hit["obj_id"] for hit in hits}
+            got = matched(word)
             found += len(truth & got)
             expected += len(truth)
             print(f"  {word}: {len(truth & got)}/{len(truth)} found, {len(got - truth)} extra")
@@ -107,11 +130,16 @@ def make_app():
 
 
 def sizes():
+    from flask import current_app
+
     from forum.extensions import db
     from forum.search import index
+    from forum.search.models import SearchDocument
     from forum.solutions.models import Solution
 
     solutions = db.session.execute(db.select(db.func.count()).select_from(Solution)).scalar()
+    if current_app.config["SEARCH_BACKEND"] == "postgres":
+        return solutions, db.session.execute(db.select(db.func.count()).select_from(SearchDocument)).scalar()
     return solutions, index.open_index(create=False).doc_count()
 
 
@@ -124,7 +152,7 @@ def child():
 
 
 class Child:
-    def __init__(self, name, path, instance):
+    def __init__(self, name, path, instance, backend=None):
         self.name, self.path = name, os.path.abspath(path)
         os.makedirs(instance, exist_ok=True)
         env = {
@@ -133,6 +161,8 @@ class Child:
             "COCREATE_INSTANCE_PATH": instance,
             "COCREATE_LOG_REQUESTS": "false",
         }
+        if backend:
+            env["COCREATE_SEARCH_BACKEND"] = backend
         env.setdefault("COCREATE_SECRET_KEY", "bench")
         self.process = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "--child"],
@@ -163,8 +193,8 @@ def compare(trees, rounds, json_path, quiet_below=0.10, tries=3):
     instance_root = tempfile.mkdtemp(prefix="cocreate-search-bench-")
     children = []
     try:
-        for name, path in trees:
-            children.append(Child(name, path, os.path.join(instance_root, name)))
+        for name, path, backend in trees:
+            children.append(Child(name, path, os.path.join(instance_root, name), backend))
         for kid in children:
             print(f"{kid.name}: {kid.path}: {kid.sizes[0]} solutions, {kid.sizes[1]} documents in the index")
         times = {kid.name: {language: [] for language in LANGUAGES} for kid in children}
@@ -223,16 +253,17 @@ def compare(trees, rounds, json_path, quiet_below=0.10, tries=3):
 
 def parse_tree(value):
     name, sep, path = value.partition("=")
+    path, _, backend = path.partition("@")
     if not sep or not name or not path:
-        raise argparse.ArgumentTypeError("give a tree as NAME=PATH, e.g. old=/tmp/cocreate-old")
-    return name, path
+        raise argparse.ArgumentTypeError("give a tree as NAME=PATH[@BACKEND], e.g. old=/tmp/cocreate-old")
+    return name, path, backend or None
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--skip-recall", action="store_true")
-    parser.add_argument("--tree", action="append", type=parse_tree, help="NAME=PATH; repeat to compare trees")
+    parser.add_argument("--tree", action="append", type=parse_tree, help="NAME=PATH[@BACKEND]; repeat to compare")
     parser.add_argument("--json", help="with --tree: write the times to this file")
     parser.add_argument("--quiet-below", type=float, default=0.10, help="with --tree: see bench/machine.py")
     parser.add_argument("--tries", type=int, default=3, help="with --tree: measurements of a round at most")
@@ -246,9 +277,10 @@ def main():
     if args.tree:
         return compare(args.tree, args.rounds, args.json, args.quiet_below, args.tries)
     sys.path.insert(0, ROOT)
-    with make_app().app_context():
+    app = make_app()
+    with app.app_context():
         solutions, docs = sizes()
-        print(f"{solutions} solutions, {docs} documents in the index")
+        print(f"{solutions} solutions, {docs} documents in the index ({app.config['SEARCH_BACKEND']})")
         for name, words in LANGUAGES.items():
             p50, p99, n = latency(words, args.rounds)
             print(f"{name} queries: p50 {p50:.1f} ms, p99 {p99:.1f} ms ({n} queries)")
