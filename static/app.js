@@ -242,3 +242,9 @@ document.addEventListener("submit", (event) => {
   );
   parts.dialog.showModal();
 });
+
+// == Events, rosters and time zones ==
+
+// == Writing: preview, lightbox ==
+
+// == Sharing ==
