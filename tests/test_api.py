@@ -359,7 +359,11 @@ def test_search_leaves_hidden_content_out(app, users, challenge, api):
 def test_leaderboard(app, users, solution, api):
     votes.cast_vote(users["fan"], solution)
     board = api().get("/api/v1/leaderboard?community=haier-washers").get_json()["items"]
-    assert board[0]["user"] == "maker" and board[0]["rank"] == 1 and board[0]["points"] >= 1 and board[0]["level"]
+    assert board[0]["user"] == "maker" and board[0]["rank"] == 1 and board[0]["points"] >= 1
+    assert board[0]["level"] == {"number": 1, "name": "Newcomer"}
+    # The name in the request's language; the number is the same in every language.
+    chinese = api().get("/api/v1/leaderboard", headers={"Accept-Language": "zh-CN"}).get_json()["items"]
+    assert chinese[0]["level"] == {"number": 1, "name": "新人"}
     assert_error(api().get("/api/v1/leaderboard?period=year"), 422, "invalid_field", "period")
 
 

@@ -31,6 +31,7 @@ def test_posting_alone_earns_nothing_answers_earn_most(app, idea, users):
     prototypes.promote(users["staff"], idea, [users["staff"]])
     assert points.total(inventor) == 153
     assert points.level(153) == (3, points.LEVELS[2][1])
+    assert points.level(153).number == 3 and str(points.level(153).name) == "Maker"
     assert points.badges(inventor)
     votes.withdraw_vote(users["fan"], idea)
     assert points.total(inventor) == 152

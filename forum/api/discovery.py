@@ -61,8 +61,13 @@ def leaderboard():
             "user": user.username,
             "url": url_for("accounts.profile", username=user.username, _external=True),
             "points": total,
-            "level": str(points.level(total)),
+            "level": _level(points.level(total)),
         }
         for rank, (user, total) in enumerate(rows, start=1)
     ]
     return {"items": items, "next": None}
+
+
+def _level(level):
+    # The name in the request's language, as the API's error messages are; scripts key on the number.
+    return {"number": level.number, "name": str(level.name)}

@@ -66,6 +66,6 @@ for _fmt in MEDIA_TYPES:
         params=PARAMS,
         responses={200: ("The export, streamed", BODIES[_fmt]), **ERRORS},
         auth="staff and product team",
-        produces=MEDIA_TYPES[_fmt].split(";")[0],
+        produces=MEDIA_TYPES[_fmt],
         name=f"export_{_fmt}",
     )(limit_reads("RATELIMIT_EXPORT")(_export_view(_fmt)))

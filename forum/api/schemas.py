@@ -141,7 +141,16 @@ OBJECTS = {
             "user": {"type": "string"},
             "url": URL,
             "points": {"type": "integer"},
-            "level": {"type": "string"},
+            "level": _object(
+                {
+                    "number": {"type": "integer", "minimum": 1, "description": "1 for a newcomer, counting up"},
+                    "name": {
+                        "type": "string",
+                        "description": "The level's name in the request's language (the token owner's saved "
+                        "language, else Accept-Language, else English); scripts should key on `number`",
+                    },
+                }
+            ),
         }
     ),
 }

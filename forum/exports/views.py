@@ -11,7 +11,7 @@ from forum.communities.services import get_community
 from forum.errors import RuleBroken
 from forum.exports import services
 from forum.exports.forms import ExportForm
-from forum.exports.writers import MEDIA_TYPES, WRITERS
+from forum.exports.writers import CONTENT_TYPES, WRITERS
 from forum.extensions import db
 from forum.forms import attach_error, choices
 from forum.limits import limit_reads
@@ -56,7 +56,7 @@ def stream(viewer, spec, fmt):
     name = f"{spec.community.slug}-solutions.{fmt}"
     return Response(
         stream_with_context(WRITERS[fmt](rows)),
-        mimetype=MEDIA_TYPES[fmt],
+        content_type=CONTENT_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
 

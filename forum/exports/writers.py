@@ -24,10 +24,13 @@ TEXT_AT = tuple(COLUMNS.index(name) for name in TEXT_COLUMNS)
 FLUSH_ROWS = 500
 FILE_CHUNK = 64 * 1024
 MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
+# The whole Content-Type header of each export, its charset said once: a response given a text/*
+# mimetype that already carries one gets Werkzeug's second charset appended.
+CONTENT_TYPES = {**MEDIA_TYPES, "csv": "text/csv; charset=utf-8"}
 # Characters wide, per column; the body gets the most room.
 WIDTHS = {"url": 40, "title": 40, "challenge": 30, "body": 80, "tags": 20, "created": 22, "last_status_change": 22}
 

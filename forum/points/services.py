@@ -7,6 +7,7 @@ little; posting alone earns nothing.
 
 from collections import Counter
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -117,12 +118,19 @@ def total(user, community=None):
     return db.session.execute(stmt).scalar()
 
 
+class Level(NamedTuple):
+    """A member's level: its number from 1 and its name (translated when shown)."""
+
+    number: int
+    name: object
+
+
 def level(points):
-    """(level number from 1, name) for a number of points."""
-    current = (1, LEVELS[0][1])
+    """The Level reached with a number of points."""
+    current = Level(1, LEVELS[0][1])
     for number, (threshold, name) in enumerate(LEVELS, start=1):
         if points >= threshold:
-            current = (number, name)
+            current = Level(number, name)
     return current
 
 
@@ -133,7 +141,8 @@ def badges(user):
         .select_from(Solution)
         .where(Solution.author_id == user.id, Solution.status.in_(("prototyping", "prototyped")))
     ).scalar()
-    return [_l("Opinion leader: an idea became a prototype")] if prototyped else []
+    # Prototyping counts: the words must hold for an idea still being built, not only a finished one.
+    return [_l("Opinion leader: an idea went into prototyping")] if prototyped else []
 
 
 def leaderboard(community=None, period="all"):
