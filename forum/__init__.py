@@ -43,8 +43,10 @@ from forum.review import (
 from forum.review.views import bp as review_bp
 from forum.search import queue as search_queue
 from forum.search.views import bp as search_bp
+from forum.sharing.views import bp as sharing_bp
 from forum.solutions import comment_views  # noqa: F401  (adds the comment routes to the solutions blueprint)
 from forum.solutions.views import bp as solutions_bp
+from forum.writing.views import bp as writing_bp
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BLUEPRINTS = (
@@ -57,8 +59,10 @@ BLUEPRINTS = (
     review_bp,
     moderation_bp,
     search_bp,
+    sharing_bp,
     points_bp,
     media_bp,
+    writing_bp,
     admin_bp,
     exports_bp,
     api_bp,

@@ -4,6 +4,7 @@ included), served safely."""
 import io
 import json
 import os
+import re
 import sqlite3
 import struct
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 from PIL import Image as PILImage
 
 from forum.extensions import db
+from forum.media import services as media
 from forum.media.images import gif_frames
 from forum.media.models import Image
 from forum.solutions.models import Solution
@@ -40,6 +42,11 @@ def gps_exif():
 @pytest.fixture
 def challenge(app, community, users):
     return factories.challenge(users["staff"], community)
+
+
+def kept_references(page):
+    """The signed references to stored uploads a form that came back carries."""
+    return re.findall(r'<input type="hidden" name="kept_image" value="([^"]+)">', page)
 
 
 def _submit(client, challenge, files, **data):
@@ -119,9 +126,9 @@ def test_a_failed_submit_keeps_the_uploaded_images(app, challenge, users, login)
     response = _submit(fan, challenge, [("a.png", picture()), ("b.gif", picture("GIF"))], title="")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Images already uploaded" in page
-    kept = page.split('name="image_ids" type="hidden" value="')[1].split('"')[0]
-    assert len(kept.split(",")) == 2
-    assert _submit(fan, challenge, [], image_ids=kept).status_code == 302
+    kept = kept_references(page)
+    assert len(kept) == 2
+    assert _submit(fan, challenge, [], kept_image=kept).status_code == 302
     solution = db.session.execute(db.select(Solution)).scalar_one()
     assert len(solution.images) == 2
 
@@ -132,8 +139,7 @@ def test_uploads_are_kept_when_the_service_refuses_the_rest_of_the_form(app, cha
     response = _submit(fan, challenge, [("a.png", picture())], tags=tags)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Use at most 8 tags." in page and "Images already uploaded" in page
-    kept = page.split('name="image_ids" type="hidden" value="')[1].split('"')[0]
-    assert db.session.get(Image, int(kept)) is not None
+    assert len(kept_references(page)) == 1 and db.session.execute(db.select(Image)).scalar_one()
     assert db.session.execute(db.select(Solution)).first() is None
 
 
@@ -143,6 +149,12 @@ def test_nobody_can_attach_someone_elses_upload(app, challenge, users, login):
     image = db.session.execute(db.select(Image)).scalar_one()
     thief = login(users["product"])
     assert _submit(thief, challenge, [], image_ids=str(image.id)).status_code == 302
+    assert db.session.get(Image, image.id).solution_id is None
+    # Nor with the reference the fan's form carried: it is signed for the fan alone.
+    with app.test_request_context():
+        reference = media.reference(users["fan"], image)
+    thief = login(users["product"])
+    assert _submit(thief, challenge, [], title="Theft", kept_image=[reference]).status_code == 302
     assert db.session.get(Image, image.id).solution_id is None
 
 
@@ -299,12 +311,14 @@ def test_a_gif_comment_is_not_kept(app, challenge, users, login):
     assert b"SpyCam" not in fan.get(f"/media/{image.name}").data
 
 
-def test_kept_image_ids_no_upload_can_have_are_left_out(app, challenge, users, login):
+def test_kept_references_forged_or_tampered_are_left_out(app, challenge, users, login):
     fan = login(users["fan"])
-    _submit(fan, challenge, [("a.png", picture())], title="")
+    kept = kept_references(_submit(fan, challenge, [("a.png", picture())], title="").get_data(as_text=True))
     image = db.session.execute(db.select(Image)).scalar_one()
-    hostile = f"1,2,99999999999999999999,-1,x,\u00b2,{image.id}"  # '²' passes str.isdigit(), not int()
-    assert _submit(fan, challenge, [], image_ids=hostile).status_code == 302
+    # Plain ids, numbers no row can have, '²' (passes str.isdigit(), not int()), a signature cut
+    # short, and the real one.
+    hostile = ["1", "99999999999999999999", "-1", "x", "\u00b2", kept[0][:-3], "", kept[0]]
+    assert _submit(fan, challenge, [], kept_image=hostile).status_code == 302
     assert db.session.get(Image, image.id).solution_id is not None
 
 

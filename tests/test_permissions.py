@@ -78,6 +78,7 @@ ACCESS = {
     "media.file": "public",
     "search.results": "public",
     "search.similar": "public",
+    "sharing.qr_code": "public",
     "points.leaderboard": "public",
     "admin.index": "admin",
     "admin.community_list": "admin",
@@ -94,6 +95,7 @@ ACCESS = {
     "accounts.revoke_token": "own",
     "exports.export": "reviews",
     "main.api_docs": "public",
+    "writing.preview": "member",
 }
 # The API answers 401 where a page sends visitors to log in; levels as above.
 API_ACCESS = {

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from forum import jobs
 from forum.clock import utcnow
@@ -25,6 +26,8 @@ MAX_BYTES = 8 * 1024 * 1024
 IMAGES_MAX = 6  # per solution
 # Deleted per transaction by the hourly sweep of abandoned uploads.
 FORGET_BATCH = 500
+# Signs the references a form that came back carries to the uploads it already stored.
+REFERENCE_SALT = "media.kept-upload"
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +153,30 @@ def pending_images(owner, image_ids):
         return []
     stmt = db.select(Image).where(Image.id.in_(image_ids), Image.owner_id == owner.id, Image.solution_id.is_(None))
     return db.session.execute(stmt.order_by(Image.id)).scalars().all()
+
+
+def reference(owner, image):
+    """A signed reference to the owner's stored upload, for a hidden field of a form that came
+    back after an error: only the member who uploaded it can hand it back."""
+    return _signer().dumps([owner.id, image.id])
+
+
+def referenced_ids(owner, references):
+    """The ids of the uploads `references` name that are signed for `owner`, in order, once each;
+    anything forged, tampered with or signed for another member is left out, not refused."""
+    ids = []
+    for value in references or ():
+        try:
+            owner_id, image_id = _signer().loads(value or "")
+        except (BadSignature, TypeError, ValueError):
+            continue
+        if owner_id == owner.id and isinstance(image_id, int) and image_id not in ids:
+            ids.append(image_id)
+    return ids
+
+
+def _signer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=REFERENCE_SALT)
 
 
 @jobs.job("media.forget_abandoned", schedule={"minute": "17"})

@@ -6,7 +6,6 @@ from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from forum.database import sql_ids
 from forum.solutions.comments import BODY_MAX as COMMENT_MAX
 from forum.solutions.services import BODY_MAX, TITLE_MAX
 
@@ -17,7 +16,8 @@ class SolutionForm(FlaskForm):
         _l("Your solution"),
         validators=[DataRequired(), Length(max=BODY_MAX)],
         description=_l("How does it work, and why will it solve the problem? Markdown is supported."),
-        render_kw={"rows": 12},
+        # data-mentions: the preview links @names as the stored text will (forum/writing).
+        render_kw={"rows": 12, "data-mentions": "1"},
     )
     tags = StringField(
         _l("Tags"), validators=[Length(max=300)], description=_l("Separate with commas, e.g. 自清洁, filter")
@@ -27,8 +27,6 @@ class SolutionForm(FlaskForm):
         description=_l("Up to 6 PNG, JPEG, WebP or GIF images, 8 MB each."),
         render_kw={"accept": "image/png,image/jpeg,image/webp,image/gif"},
     )
-    # Uploads already stored by an earlier attempt of this form, so an error loses none of them.
-    image_ids = HiddenField()
     # Shown to staff editing from the voting phase on, where the reason is required (services).
     note = TextAreaField(
         _l("Why this change"),
@@ -37,18 +35,21 @@ class SolutionForm(FlaskForm):
         render_kw={"rows": 2},
     )
     submit = SubmitField(_l("Submit solution"))
-
-    def kept_image_ids(self):
-        # A hidden field the browser sends back: ids no upload can have are left out, not refused.
-        return sql_ids((self.image_ids.data or "").split(","))
+    # Uploads stored by an earlier attempt of this form come back as signed references in
+    # hidden "kept_image" inputs (forum/media/services.py, `reference`), one per picture, and
+    # a "remove_image" box beside each; the view reads them, as their number varies.
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=COMMENT_MAX)], render_kw={"rows": 3})
+    body = TextAreaField(
+        _l("Comment"), validators=[DataRequired(), Length(max=COMMENT_MAX)], render_kw={"rows": 3, "data-mentions": "1"}
+    )
     parent_id = HiddenField()
     submit = SubmitField(_l("Post comment"))
 
 
 class CommentEditForm(FlaskForm):
-    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=COMMENT_MAX)], render_kw={"rows": 4})
+    body = TextAreaField(
+        _l("Comment"), validators=[DataRequired(), Length(max=COMMENT_MAX)], render_kw={"rows": 4, "data-mentions": "1"}
+    )
     submit = SubmitField(_l("Save"))

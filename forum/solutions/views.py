@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from forum.challenges.services import get_challenge_for
@@ -29,7 +30,8 @@ from forum.solutions import comments, follows, merges, services, votes
 from forum.solutions.forms import CommentForm, SolutionForm
 from forum.solutions.models import STATUS_LABELS
 from forum.transaction import checkpoint, unit_of_work, writes
-from forum.views import back, clear_draft, id_arg, refused
+from forum.views import back, clear_draft, id_arg, refused_in_place
+from forum.zones import reading_in
 
 bp = Blueprint("solutions", __name__)
 
@@ -37,7 +39,9 @@ bp = Blueprint("solutions", __name__)
 @bp.record_once
 def _vocabulary(state):
     # The feature's words for templates everywhere, set once when the blueprint is registered.
-    state.app.jinja_env.globals.update(status_labels=STATUS_LABELS)
+    state.app.jinja_env.globals.update(
+        status_labels=STATUS_LABELS, vote_name=vote_name, vote_login_name=vote_login_name
+    )
 
 
 @bp.route("/challenges/<int:challenge_id>/solutions/new", methods=["GET", "POST"])
@@ -96,6 +100,7 @@ def edit(solution_id):
 def detail(solution_id):
     solution = services.get_solution_for(current_user, solution_id, with_page=True)
     challenge = solution.challenge
+    reading_in(challenge.community)
     return render_template(
         "solutions/detail.html",
         solution=solution,
@@ -137,16 +142,65 @@ def vote(solution_id):
     except RuleBroken as error:
         if wants_json():
             return jsonify(error={"code": error.code, "message": str(error.message), "field": "vote"}), 422
-        return refused(error, url_for("solutions.detail", solution_id=solution.id))
+        # Beside the button the fan pressed (templates/_macros/ui.html, vote_button).
+        return refused_in_place(error, f"vote-{solution.id}", url_for("solutions.detail", solution_id=solution.id))
     if wants_json():
-        challenge = solution.challenge
-        return jsonify(
-            voted=not withdraw,
-            votes=solution.vote_count,
-            budget=challenge.vote_budget,
-            budget_used=votes.budget_used(current_user, challenge),
-        )
+        return jsonify(_voted(solution, not withdraw))
     return back(url_for("solutions.detail", solution_id=solution.id))
+
+
+def _voted(solution, voted):
+    """What the button's script needs after a vote: the new count and state, the button's new
+    name, and the sentence its live region says."""
+    challenge = solution.challenge
+    count = solution.vote_count
+    used = votes.budget_used(current_user, challenge)
+    if voted:
+        said = ngettext(
+            "You voted for %(title)s. It has %(num)d vote now.",
+            "You voted for %(title)s. It has %(num)d votes now.",
+            count,
+            title=solution.title,
+        )
+    else:
+        said = ngettext(
+            "You withdrew your vote for %(title)s. It has %(num)d vote now.",
+            "You withdrew your vote for %(title)s. It has %(num)d votes now.",
+            count,
+            title=solution.title,
+        )
+    if challenge.vote_budget:
+        left = max(challenge.vote_budget - used, 0)
+        said += " " + ngettext(
+            "You have %(num)d vote left in this challenge.", "You have %(num)d votes left in this challenge.", left
+        )
+    return {
+        "voted": voted,
+        "votes": count,
+        "budget": challenge.vote_budget,
+        "budget_used": used,
+        "name": vote_name(solution, count),
+        "said": said,
+    }
+
+
+def vote_name(solution, count=None):
+    """The vote button's accessible name: its idea and its count. Whether the fan's vote is in is
+    the button's aria-pressed, so the name stays the same when it changes."""
+    count = solution.vote_count if count is None else count
+    return ngettext(
+        "Vote for %(title)s, %(num)d vote", "Vote for %(title)s, %(num)d votes", count, title=solution.title
+    )
+
+
+def vote_login_name(solution):
+    """A visitor's vote link's accessible name: it leads to logging in."""
+    return ngettext(
+        "Log in to vote for %(title)s, %(num)d vote",
+        "Log in to vote for %(title)s, %(num)d votes",
+        solution.vote_count,
+        title=solution.title,
+    )
 
 
 @bp.route("/solutions/<int:solution_id>/follow", methods=["POST"])
@@ -244,29 +298,36 @@ def _staff_review(solution):
 def _validate_keeping_uploads(form, attached=0):
     """Validate a posted solution form; return its image ids when it may be saved, else None.
 
-    Uploads are stored even when another field is wrong, and the form carries them in a hidden
-    field, so that fixing a typo does not mean choosing the pictures again. Not when the CSRF
-    token fails: a forged post stores nothing.
+    Uploads are stored even when another field is wrong, and the form comes back carrying them
+    as signed references (media.reference), so that fixing a typo does not mean choosing the
+    pictures again; those the fan ticks "Remove" on are left out. Kept pictures count against
+    the limit with the new ones. Not when the CSRF token fails: a forged post stores nothing.
     """
+    form.kept_ids = []
     if request.method != "POST":
         return None
     valid = form.validate_on_submit()
     if "csrf_token" in form and form.csrf_token.errors:
         return None
+    removed = set(media.referenced_ids(current_user, request.form.getlist("remove_image")))
+    kept = [i for i in media.referenced_ids(current_user, request.form.getlist("kept_image")) if i not in removed]
+    form.kept_ids = [image.id for image in media.pending_images(current_user, kept)]
     checkpoint()  # nothing written yet: the write lock is free while the pictures are decoded
     try:
-        stored = media.store_uploads(current_user, form.images.data, room=media.IMAGES_MAX - attached)
+        room = media.IMAGES_MAX - attached - len(form.kept_ids)
+        stored = media.store_uploads(current_user, form.images.data, room=room)
     except RuleBroken as error:
         attach_error(form, error)
         return None
     checkpoint()  # kept even if the solution is refused below
-    ids = form.kept_image_ids() + [image.id for image in stored]
-    form.image_ids.data = ",".join(map(str, ids))
-    return ids if valid else None
+    form.kept_ids += [image.id for image in stored]
+    return form.kept_ids if valid else None
 
 
 def _render_form(form, challenge, solution, refusal):
-    pending = media.pending_images(current_user, form.kept_image_ids())
+    pending = [
+        (image, media.reference(current_user, image)) for image in media.pending_images(current_user, form.kept_ids)
+    ]
     draft = f"{form.title.data or ''} {form.body.data or ''}".strip()
     similar = similar_solutions(current_user, challenge, draft) if solution is None else []
     return render_template(

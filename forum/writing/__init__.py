@@ -1,0 +1,1 @@
+"""Writing aids shared by every Markdown form: the server-rendered preview."""
