@@ -422,7 +422,7 @@ function buildLightbox() {
   const show = (index) => {
     parts.index = (index + parts.links.length) % parts.links.length;
     const link = parts.links[parts.index];
-    image.src = link.href;
+    image.src = link.getAttribute("href");
     image.alt = link.querySelector("img")?.alt || "";
     caption.textContent = parts.links.length > 1 ? `${parts.index + 1} / ${parts.links.length}` : "";
   };

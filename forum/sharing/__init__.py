@@ -1,0 +1,1 @@
+"""Sharing a page outside the forum: its link, a Weibo link, a QR code for WeChat, Open Graph tags."""
