@@ -332,10 +332,11 @@ function setupMarkdownEditor(editor) {
       tab.tabIndex = i === index ? 0 : -1;
     });
     if (focus) tabs[index].focus();
+    // As tall as the text area was, so the page does not jump when switching.
+    if (index === 1 && textarea.offsetHeight) previewPanel.style.minHeight = `${textarea.offsetHeight}px`;
     writePanel.hidden = index !== 0;
     previewPanel.hidden = index !== 1;
     if (index !== 1) return;
-    previewPanel.style.minHeight = `${textarea.offsetHeight || 0}px`;
     const body = textarea.value;
     if (!body.trim()) {
       shown = "";
