@@ -517,7 +517,13 @@ for (const share of document.querySelectorAll("[data-share]")) {
   });
 }
 
-// Escape closes an open QR code and gives focus back to its button.
+// The QR code is a disclosure drawn over the page: a click elsewhere closes it, and Escape does
+// too, giving focus back to its button.
+document.addEventListener("click", (event) => {
+  for (const qr of document.querySelectorAll("details.share-qr[open]")) {
+    if (!qr.contains(event.target)) qr.removeAttribute("open");
+  }
+});
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
   for (const qr of document.querySelectorAll("details.share-qr[open]")) {

@@ -1,4 +1,4 @@
-"""Account forms: register, log in, change password, language."""
+"""Account forms: register, log in, change password, language, time zone."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from forum.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from forum.forms import choices
+from forum.zones import ZONE_MAX
 
 # New passwords are judged by the password rule alone (forum/accounts/passwords.py), so every
 # door refuses them with the same reason; the form only asks for one.
@@ -110,6 +111,16 @@ class MailForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Language"), validators=[DataRequired()])
+    submit = SubmitField(_l("Save"))
+
+
+class TimeZoneForm(FlaskForm):
+    time_zone = StringField(
+        _l("Time zone"),
+        validators=[Length(max=ZONE_MAX)],
+        description=_l("Times are shown and typed in this zone, e.g. Asia/Shanghai. Empty: follow this browser."),
+        render_kw={"list": "zone-names", "autocomplete": "off", "spellcheck": "false"},
+    )
     submit = SubmitField(_l("Save"))
 
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum import zones
 from forum.accounts import passwords
 from forum.accounts.models import SITE_ROLES, User, new_session_token
 from forum.audit import record_action
@@ -149,6 +150,12 @@ def set_new_password(user, new_password):
 def end_all_sessions(user):
     """Invalidate every session and remember-me cookie of the user (at logout)."""
     user.session_token = new_session_token()
+
+
+def set_time_zone(user, name):
+    """The zone the member reads and types times in; empty: the browser's guess. Raises RuleBroken
+    (field "time_zone") for a name the zone database does not know."""
+    user.time_zone = zones.checked(name) if (name or "").strip() else None
 
 
 def set_locale(user, locale, languages):

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forum.accounts import address, reset, services, signup, tokens
+from forum.accounts import activity, address, reset, services, signup, tokens
 from forum.accounts.forms import (
     AddressForm,
     ForgotPasswordForm,
@@ -16,6 +16,7 @@ from forum.accounts.forms import (
     PasswordForm,
     RegisterForm,
     ResetPasswordForm,
+    TimeZoneForm,
     TokenForm,
 )
 from forum.communities.services import roles_of
@@ -27,8 +28,9 @@ from forum.limits import limit_failed_logins, limit_writes, typed_in_form
 from forum.notifications import digests
 from forum.points import services as points
 from forum.security import keeps_input_on_csrf_failure, safe_next
-from forum.solutions.services import solutions_by
 from forum.transaction import unit_of_work, writes
+from forum.views import id_arg
+from forum.zones import guessed
 
 bp = Blueprint("accounts", __name__)
 
@@ -271,6 +273,22 @@ def change_language():
     return render_settings(PasswordForm(), form)
 
 
+@bp.route("/account/time-zone", methods=["POST"])
+@login_required
+@writes
+def change_time_zone():
+    form = TimeZoneForm(prefix="zone")
+    if form.validate_on_submit():
+        try:
+            services.set_time_zone(current_user, form.time_zone.data)
+        except RuleBroken as error:
+            attach_error(form, error)
+        else:
+            flash(_("Your time zone is saved."), "success")
+            return redirect(url_for("accounts.settings") + "#time-zone")
+    return render_settings(zone_form=form)
+
+
 @bp.route("/account/language/<code>", methods=["POST"])
 @login_required
 @writes
@@ -294,7 +312,9 @@ def profile(username):
         points=score,
         level=points.level(score),
         badges=points.badges(user),
-        solutions=solutions_by(current_user, user),
+        problems=activity.problems_by(current_user, user, before=id_arg("problems_before")),
+        solutions=activity.solutions_by(current_user, user, before=id_arg("solutions_before")),
+        comments=activity.comments_by(current_user, user, before=id_arg("comments_before")),
     )
 
 
@@ -319,7 +339,13 @@ def _language_form():
 
 
 def render_settings(
-    password_form=None, language_form=None, token_form=None, new_token=None, address_form=None, mail_form=None
+    password_form=None,
+    language_form=None,
+    token_form=None,
+    new_token=None,
+    address_form=None,
+    mail_form=None,
+    zone_form=None,
 ):
     """The settings page; the form that was just sent comes back with its input and errors."""
     return render_template(
@@ -328,6 +354,9 @@ def render_settings(
         password_form=password_form or PasswordForm(),
         address_form=address_form or AddressForm(prefix="address", formdata=None),
         language_form=language_form or _language_form(),
+        # Until the member saves a zone, the browser's guess (a cookie) fills the field in.
+        zone_form=zone_form
+        or TimeZoneForm(prefix="zone", formdata=None, time_zone=current_user.time_zone or guessed()),
         token_form=token_form or TokenForm(prefix="token", formdata=None),
         tokens=tokens.tokens_of(current_user),
         new_token=new_token,

@@ -1,5 +1,7 @@
 """Admin pages: communities, users and their roles, the audit log. Admins only, on every route."""
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -7,7 +9,8 @@ from flask_login import current_user
 
 from forum.accounts import reset
 from forum.accounts import services as accounts
-from forum.admin import services
+from forum.admin import changes, services
+from forum.admin.changes import CAUSE_LABELS
 from forum.admin.forms import SITE_ROLE_LABELS, GrantRoleForm, SiteRoleForm
 from forum.audit import ACTION_LABELS
 from forum.communities import services as communities
@@ -57,7 +60,7 @@ def community_new():
     if form.validate_on_submit():
         try:
             community = communities.create_community(
-                current_user, form.slug.data, form.name.data, form.description.data
+                current_user, form.slug.data, form.name.data, form.description.data, form.time_zone.data
             )
         except RuleBroken as error:
             attach_error(form, error)
@@ -75,7 +78,9 @@ def community_edit(slug):
     form = CommunityEditForm(obj=community)
     if form.validate_on_submit():
         try:
-            communities.update_community(current_user, community, form.name.data, form.description.data)
+            communities.update_community(
+                current_user, community, form.name.data, form.description.data, form.time_zone.data
+            )
         except RuleBroken as error:
             attach_error(form, error)
         else:
@@ -154,21 +159,39 @@ def revoke_role(grant_id):
 
 @bp.route("/audit")
 def audit():
-    filters = {
-        "action": text_arg("action", 60) or None,
-        "community_id": id_arg("community"),
-        "actor": text_arg("actor", 30) or None,
-    }
-    entries, next_before = services.audit_entries(before_id=id_arg("before"), **filters)
+    typed = {name: text_arg(name, 60) for name in ("action", "actor", "cause", "since", "until")}
+    dates = {name: _date_arg(typed[name]) for name in ("since", "until")}
+    filters = services.AuditFilters(
+        action=typed["action"] or None,
+        community_id=id_arg("community"),
+        actor=typed["actor"] or None,
+        cause=typed["cause"] if typed["cause"] in CAUSE_LABELS else None,
+        since=dates["since"],
+        until=dates["until"],
+    )
+    try:
+        page = services.audit_entries(filters, text_arg("cursor", 200))
+    except RuleBroken:
+        page = services.audit_entries(filters)  # a page link we did not make: the first page
     return render_template(
         "admin/audit.html",
-        entries=entries,
-        next_before=next_before,
+        lines=changes.readable(page.items),
+        next_cursor=page.next_cursor,
         filters=filters,
-        actions=services.audit_actions(),
-        action_labels=ACTION_LABELS,
+        typed=typed,
+        date_errors={name: typed[name] and dates[name] is None for name in dates},
+        actions=sorted(ACTION_LABELS.items(), key=lambda item: str(item[1])),
+        causes=CAUSE_LABELS,
         communities=communities.list_communities(),
     )
+
+
+def _date_arg(raw):
+    """A YYYY-MM-DD date from the filter form, else None (what was typed is shown with a hint)."""
+    try:
+        return date.fromisoformat(raw) if raw and len(raw) == 10 else None
+    except ValueError:
+        return None
 
 
 def _grant_form():

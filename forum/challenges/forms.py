@@ -3,12 +3,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forum.challenges.models import PHASE_LABELS
 from forum.challenges.services import BODY_MAX, REWARD_MAX, TITLE_MAX, Campaign
 from forum.forms import choices
+from forum.zones import ZonedDateTimeField
 
 
 class ChallengeForm(FlaskForm):
@@ -21,12 +22,9 @@ class ChallengeForm(FlaskForm):
     )
     # Campaign settings: shown to staff only, and ignored for anyone else by the view.
     is_campaign = BooleanField(_l("Run as a campaign with phases and deadlines"))
-    submission_ends = DateTimeLocalField(
-        _l("Submissions close (UTC)"), validators=[Optional()], format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-    )
-    voting_ends = DateTimeLocalField(
-        _l("Voting closes (UTC)"), validators=[Optional()], format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-    )
+    # Typed in the reader's zone (the field says which), stored in UTC.
+    submission_ends = ZonedDateTimeField(_l("Submissions close"), validators=[Optional()])
+    voting_ends = ZonedDateTimeField(_l("Voting closes"), validators=[Optional()])
     vote_budget = IntegerField(
         _l("Vote budget"),
         validators=[Optional(), NumberRange(min=1, max=10_000)],

@@ -19,6 +19,7 @@ from forum.solutions import services as solutions
 from forum.solutions.forms import CommentForm
 from forum.transaction import checkpoint, writes
 from forum.views import back, clear_draft, refused
+from forum.zones import reading_in
 
 bp = Blueprint("challenges", __name__)
 
@@ -36,6 +37,7 @@ def _vocabulary(state):
 @writes
 def new(slug):
     community = get_community(slug)
+    reading_in(community)  # deadlines are typed in the reader's zone
     form = ChallengeForm()
     staff = can_run_campaign(current_user, community)
     if form.validate_on_submit():
@@ -52,7 +54,9 @@ def new(slug):
             attach_error(form, error)
         else:
             clear_draft()
-            flash(_("Your challenge is published."), "success")
+            # The words of the button the member pressed: a fan posts a problem, staff a campaign.
+            published = _("Your campaign is published.") if challenge.is_campaign else _("Your problem is published.")
+            flash(published, "success")
             return redirect(url_for("challenges.detail", challenge_id=challenge.id))
     return render_template(
         "challenges/form.html",
@@ -72,6 +76,7 @@ def new(slug):
 def edit(challenge_id):
     challenge = services.get_challenge_for(current_user, challenge_id)
     require(can_edit_challenge(current_user, challenge))
+    reading_in(challenge.community)
     staff = can_run_campaign(current_user, challenge.community)
     form = ChallengeForm(obj=challenge)
     if request.method == "GET":
@@ -100,6 +105,7 @@ def edit(challenge_id):
 @bp.route("/challenges/<int:challenge_id>")
 def detail(challenge_id):
     challenge = services.get_challenge_for(current_user, challenge_id, with_page=True)
+    reading_in(challenge.community)
     sort = request.args.get("sort", "hot")
     if sort not in services.SORTS:
         abort(404)

@@ -25,6 +25,8 @@ class Community(db.Model):
     # posts wait for staff approval.
     flag_threshold: Mapped[int] = mapped_column(default=3, server_default="3")
     hold_first_posts: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The zone its pages show times in to a reader who has none of their own (forum/zones.py).
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     created: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -14,6 +14,7 @@ from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.permissions import can_administer, can_edit_community, require
 from forum.validation import checked_markdown, checked_text
+from forum.zones import checked, default_for_locale
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 NAME_MAX = 80
@@ -34,8 +35,9 @@ def get_community_by_id(community_id):
     return get_or_raise(Community, id=community_id)
 
 
-def create_community(actor, slug, name, description=""):
-    """Create a community (admins; `actor` None is the command line).
+def create_community(actor, slug, name, description="", time_zone=None):
+    """Create a community (admins; `actor` None is the command line). Its time zone defaults to
+    its creator's language's (Beijing time for Chinese, else UTC).
 
     Raises Forbidden, or RuleBroken naming the field at fault.
     """
@@ -48,18 +50,20 @@ def create_community(actor, slug, name, description=""):
         raise RuleBroken(_l("That address is taken by another community."), field="slug")
     community = Community(slug=slug)
     _apply_details(community, name, description)
+    community.time_zone = _checked_zone(time_zone, default_for_locale(actor.locale if actor is not None else None))
     db.session.add(community)
     record_action(actor, "community.create", community, community=community, after=_snapshot(community))
     _flush_or_slug_taken()
     return community
 
 
-def update_community(actor, community, name, description):
-    """Edit name and description (admins). Raises Forbidden or RuleBroken."""
+def update_community(actor, community, name, description, time_zone=None):
+    """Edit name, description and time zone (None keeps it; admins). Raises Forbidden or RuleBroken."""
     if actor is not None:
         require(can_edit_community(actor, community))
     before = _snapshot(community)
     _apply_details(community, name, description)
+    community.time_zone = _checked_zone(time_zone, community.time_zone)
     record_action(actor, "community.update", community, community=community, before=before, after=_snapshot(community))
     return community
 
@@ -111,8 +115,17 @@ def _apply_details(community, name, description):
     community.description_html = text.render(description)
 
 
+def _checked_zone(name, default):
+    return default if name is None else checked(name)
+
+
 def _snapshot(community):
-    return {"slug": community.slug, "name": community.name, "description": community.description}
+    return {
+        "slug": community.slug,
+        "name": community.name,
+        "description": community.description,
+        "time_zone": community.time_zone,
+    }
 
 
 def _flush_or_slug_taken():

@@ -6,6 +6,7 @@ from flask_login import current_user
 from forum.challenges.services import SORTS, list_challenges
 from forum.communities import services
 from forum.errors import RuleBroken
+from forum.zones import reading_in
 
 bp = Blueprint("communities", __name__, url_prefix="/c")
 
@@ -18,6 +19,7 @@ def index():
 @bp.route("/<slug>")
 def detail(slug):
     community = services.get_community(slug)
+    reading_in(community)
     sort = request.args.get("sort", "hot")
     if sort not in SORTS:
         abort(404)

@@ -1,11 +1,12 @@
 """Staff forms for answering ideas."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
-    DateTimeLocalField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -13,11 +14,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, StopValidation
 
 from forum.forms import choices
 from forum.review.status import NOTE_MAX, allowed_statuses
 from forum.solutions.models import STATUS_LABELS
+from forum.zones import ZonedDateTimeField
 
 
 class StatusForm(FlaskForm):
@@ -37,7 +39,9 @@ class StatusForm(FlaskForm):
         return form
 
 
-SCORES = [(str(n), str(n)) for n in range(1, 6)]
+# Every score starts on the empty choice: a reviewer who skips one is asked for it, rather than
+# the first number being saved as if they had chosen it.
+SCORES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
 CRITERIA_LABELS = {
     "feasibility": _l("Feasibility"),
     "impact": _l("Impact"),
@@ -46,16 +50,40 @@ CRITERIA_LABELS = {
 }
 
 
+def _score(value):
+    """The chosen score, or None for the empty choice (and for anything else that is no number)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ScoreChosen:
+    """A score must be chosen; the message names the criterion, in the reader's language."""
+
+    def __call__(self, form, field):
+        if field.data is None:
+            raise StopValidation(_("Choose a score from 1 to 5 for “%(criterion)s”.", criterion=field.label.text))
+
+
+def _score_field(criterion):
+    return SelectField(CRITERIA_LABELS[criterion], choices=choices(SCORES), coerce=_score, validators=[ScoreChosen()])
+
+
 class ReviewForm(FlaskForm):
-    feasibility = SelectField(CRITERIA_LABELS["feasibility"], choices=choices(SCORES), coerce=int)
-    impact = SelectField(CRITERIA_LABELS["impact"], choices=choices(SCORES), coerce=int)
-    novelty = SelectField(CRITERIA_LABELS["novelty"], choices=choices(SCORES), coerce=int)
-    cost = SelectField(CRITERIA_LABELS["cost"], choices=choices(SCORES), coerce=int)
+    feasibility = _score_field("feasibility")
+    impact = _score_field("impact")
+    novelty = _score_field("novelty")
+    cost = _score_field("cost")
     note = TextAreaField(_l("Review note"), validators=[Length(max=2000)], render_kw={"rows": 3})
     submit = SubmitField(_l("Save review"))
 
     def scores(self):
         return {name: getattr(self, name).data for name in CRITERIA_LABELS}
+
+    def missing(self):
+        """The labels of the criteria left without a score."""
+        return [getattr(self, name).label.text for name in CRITERIA_LABELS if getattr(self, name).data is None]
 
 
 class AssignForm(FlaskForm):
@@ -74,9 +102,29 @@ class StaffNoteForm(FlaskForm):
 
 
 class PromoteForm(FlaskForm):
-    team = SelectMultipleField(_l("Expert team"), coerce=int, validators=[DataRequired()])
+    team = SelectMultipleField(
+        _l("Expert team"),
+        coerce=int,
+        description=_l("The solution's author comes first, then the community's staff."),
+        render_kw={"size": 6},
+    )
+    others = StringField(
+        _l("Other members"),
+        validators=[Length(max=500)],
+        description=_l("Anyone else on the team: usernames, separated by commas."),
+    )
     note = TextAreaField(_l("Note to the author and the voters"), validators=[Length(max=2000)], render_kw={"rows": 2})
     submit = SubmitField(_l("Promote to prototyping"))
+
+    def named_members(self):
+        names = (self.others.data or "").replace("，", ",").replace("、", ",").split(",")
+        return [name.strip().lstrip("@") for name in names if name.strip().lstrip("@")]
+
+
+class AttendanceForm(FlaskForm):
+    """One person's attendance on the roster: "yes" came, "no" did not."""
+
+    attended = HiddenField(validators=[AnyOf(["yes", "no"])])
 
 
 class UpdateForm(FlaskForm):
@@ -92,9 +140,7 @@ class UpdateForm(FlaskForm):
 
 class EventForm(FlaskForm):
     title = StringField(_l("Event"), validators=[DataRequired(), Length(max=200)])
-    starts = DateTimeLocalField(
-        _l("Starts (UTC)"), validators=[DataRequired()], format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-    )
+    starts = ZonedDateTimeField(_l("Starts"), validators=[DataRequired()])  # typed in the reader's zone
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
     seats = IntegerField(_l("Seats"), validators=[DataRequired(), NumberRange(min=1, max=10_000)])
     submit = SubmitField(_l("Create event"))
@@ -122,11 +168,36 @@ class ReleaseForm(FlaskForm):
     submit = SubmitField(_l("Publish release"))
 
 
+# The largest id the id columns hold: a bigger number finds nothing, instead of failing the query.
+ID_MAX = 2**31 - 1
+
+
 class MergeForm(FlaskForm):
+    """The solution to merge into: picked from the candidates (radio buttons the page draws for
+    `choice`) or typed as its number; either one, or both naming the same solution."""
+
+    choice = IntegerField(_l("Merge into"), validators=[Optional(), NumberRange(min=1, max=ID_MAX)])
     target = IntegerField(
-        _l("Merge into solution number"),
-        validators=[DataRequired(), NumberRange(min=1)],
+        _l("Or type its number"),
+        validators=[Optional(), NumberRange(min=1, max=ID_MAX)],
         description=_l("The number at the end of the other solution's address, e.g. 42 for /solutions/42."),
     )
     note = TextAreaField(_l("Note to the authors and the voters"), validators=[Length(max=2000)], render_kw={"rows": 2})
     submit = SubmitField(_l("Merge duplicate"))
+
+    def validate(self, extra_validators=None):
+        if not super().validate(extra_validators):
+            return False
+        picked, typed = self.choice.data, self.target.data
+        if picked is None and typed is None:
+            self.target.errors = [_("Pick the solution to merge into, or type its number.")]
+            return False
+        if picked is not None and typed is not None and picked != typed:
+            self.target.errors = [
+                _("You picked solution %(picked)d and typed %(typed)d: keep one of them.", picked=picked, typed=typed)
+            ]
+            return False
+        return True
+
+    def target_id(self):
+        return self.target.data if self.target.data is not None else self.choice.data

@@ -4,7 +4,7 @@ events, release notes."""
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
@@ -23,9 +23,32 @@ class StatusChange(db.Model):
     to_status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     note_html: Mapped[str] = mapped_column(Text, default="")
+    # A note the forum writes itself ("The merge was undone.") is a key of SYSTEM_NOTES with its
+    # parameters, put into words when read, in the reader's language; `note` then stays empty.
+    note_key: Mapped[str | None] = mapped_column(String(40))
+    note_params: Mapped[dict | None] = mapped_column(JSON)
     created: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     actor = relationship("User")
+
+    def note_text(self):
+        """The note as plain text in the current language: a system note put into words from its
+        key, a staff member's note as typed."""
+        words = SYSTEM_NOTES.get(self.note_key) if self.note_key else None
+        if words is None:
+            return self.note or ""
+        try:
+            return str(words(**(self.note_params or {})))
+        except TypeError:  # parameters of an older wording: say it without them
+            return str(words())
+
+
+# The notes the forum writes into status trails, by key. A key stays once stored: rename the
+# words freely, never the key.
+SYSTEM_NOTES = {
+    "merge_undone": lambda: _l("The merge was undone."),
+    "shipped": lambda version="": _l("Shipped in %(version)s.", version=version),
+}
 
 
 # The rubric staff score on, 1 to 5 each, with the weights of the combined rank (published on
@@ -137,6 +160,8 @@ class Event(db.Model):
 
 
 class EventSignup(db.Model):
+    """A fan's seat at an event, or place on its waiting list (first come, first served: by id)."""
+
     __table_args__ = (
         UniqueConstraint("event_id", "user_id"),
         Index("ix_event_signup_queue", "event_id", "waitlisted", "id"),
@@ -147,6 +172,10 @@ class EventSignup(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     waitlisted: Mapped[bool] = mapped_column(default=False)
     created: Mapped[datetime] = mapped_column(default=utcnow)
+    # A cancelled signup stays for the roster; signing up again replaces it at the end of the queue.
+    cancelled: Mapped[datetime | None]
+    # Marked by staff on the roster: None until they do.
+    attended: Mapped[bool | None]
 
     user = relationship("User")
 

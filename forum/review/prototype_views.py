@@ -1,11 +1,13 @@
-"""Prototype actions: promote a shortlisted solution, post milestones, schedule events, sign up."""
+"""Prototype actions: promote a shortlisted solution, post milestones, schedule events, sign up
+and cancel; the staff's roster of an event with its attendance and CSV."""
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from forum.accounts.models import User
+from forum.accounts.services import username_key
 from forum.communities.services import staff_of
 from forum.confirm import Confirmation, ask_first
 from forum.errors import NotFound, RuleBroken
@@ -14,13 +16,14 @@ from forum.forms import choices
 from forum.limits import limit_writes
 from forum.media import services as media
 from forum.permissions import can_answer, can_see, require
-from forum.review import prototypes
-from forum.review.forms import EventForm, PromoteForm, UpdateForm
+from forum.review import prototypes, rosters
+from forum.review.forms import AttendanceForm, EventForm, PromoteForm, UpdateForm
 from forum.review.models import Prototype
 from forum.review.views import bp
 from forum.solutions import services as solutions
 from forum.transaction import checkpoint, writes
 from forum.views import back, clear_draft, refused
+from forum.zones import reading_in
 
 Confirmation(
     "seat.cancel",
@@ -42,12 +45,15 @@ def promote(solution_id):
     require(can_answer(current_user, solution))
     form = promote_form(solution)
     if form.validate_on_submit():
-        team = db.session.execute(db.select(User).where(User.id.in_(form.team.data))).scalars().all()
         try:
+            team = _team(form)
             prototypes.promote(current_user, solution, team, form.note.data)
         except RuleBroken as error:
             return refused(error, _solution_url(solution))
         flash(_("Promoted to prototyping. The author and the voters are told."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
     return redirect(_solution_url(solution))
 
 
@@ -76,6 +82,7 @@ def post_update(solution_id):
 @writes
 def create_event(solution_id):
     solution, prototype = _prototype(solution_id)
+    reading_in(solution.challenge.community)  # the time was typed in the zone the solution's page showed
     form = EventForm(prefix="event")
     if form.validate_on_submit():
         try:
@@ -115,12 +122,62 @@ def signup(event_id):
     return back(_solution_url(solution, "prototype"))
 
 
+@bp.route("/events/<int:event_id>/roster")
+@login_required
+def roster(event_id):
+    roster_ = rosters.roster(current_user, event_id)
+    reading_in(roster_.solution.challenge.community)
+    return render_template("review/roster.html", roster=roster_, form=AttendanceForm())
+
+
+@bp.route("/events/<int:event_id>/roster.csv")
+@login_required
+def roster_csv(event_id):
+    roster_ = rosters.roster(current_user, event_id)
+    response = current_app.response_class(rosters.roster_csv(roster_))
+    # The whole header, its charset said once (a text/* mimetype would get Werkzeug's second one).
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="event-{roster_.event.id}-roster.csv"'
+    return response
+
+
+@bp.route("/events/<int:event_id>/attendance/<int:signup_id>", methods=["POST"])
+@login_required
+@writes
+def attendance(event_id, signup_id):
+    form = AttendanceForm()
+    back_to = url_for("review.roster", event_id=event_id, _anchor=f"signup-{signup_id}")
+    if form.validate_on_submit():
+        try:
+            rosters.mark_attendance(current_user, event_id, signup_id, form.attended.data == "yes")
+        except RuleBroken as error:
+            return refused(error, back_to)
+    return redirect(back_to)
+
+
 def promote_form(solution):
+    """The expert team may be any members: the solution's author first, then the community's
+    staff, and anyone else by username."""
     form = PromoteForm(prefix="promote")
+    offered = [solution.author] if solution.author is not None else []
+    offered += [grant.user for grant in staff_of(solution.challenge.community)]
+    seen = set()
     form.team.choices = choices(
-        (grant.user.id, grant.user.username) for grant in staff_of(solution.challenge.community)
+        (user.id, user.username) for user in offered if not (user.id in seen or seen.add(user.id))
     )
     return form
+
+
+def _team(form):
+    """The members chosen and named; raises RuleBroken naming a username nobody has."""
+    team = list(db.session.execute(db.select(User).where(User.id.in_(form.team.data or []))).scalars())
+    for name in form.named_members():
+        user = db.session.execute(db.select(User).filter_by(username_key=username_key(name))).scalar_one_or_none()
+        if user is None:
+            raise RuleBroken(_l("No member is called “%(name)s”.", name=name[:30]), field="others")
+        if user not in team:
+            team.append(user)
+    return team
 
 
 def _prototype(solution_id):

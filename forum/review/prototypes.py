@@ -15,7 +15,7 @@ from forum.errors import RuleBroken
 from forum.extensions import db
 from forum.media.models import Image
 from forum.notifications.services import notify
-from forum.permissions import can_answer, is_member, is_staff, require, suspension_refusal
+from forum.permissions import can_answer, is_member, require, suspension_refusal
 from forum.review.models import Event, EventSignup, Prototype, PrototypeUpdate
 from forum.review.status import record_status
 from forum.solutions.votes import STAKE
@@ -27,14 +27,13 @@ PLACE_MAX = 200
 
 
 def promote(actor, solution, team, note=""):
-    """Take a shortlisted solution into prototyping with an expert team of the community's staff.
-    Raises Forbidden or RuleBroken."""
+    """Take a shortlisted solution into prototyping with an expert team: any members (its author
+    and the community's staff are offered first). Raises Forbidden or RuleBroken."""
     require(can_answer(actor, solution))
     if solution.status != "shortlisted":
         raise RuleBroken(_l("Shortlist a solution before promoting it."), field="status")
-    community = solution.challenge.community
-    if not team or not all(is_staff(member, community) for member in team):
-        raise RuleBroken(_l("Choose the expert team from this community's staff."), field="team")
+    if not team or not all(is_member(member) for member in team):
+        raise RuleBroken(_l("Choose the expert team from the forum's members."), field="team")
     prototype = Prototype(solution_id=solution.id, team=list(team))
     db.session.add(prototype)
     record_status(actor, solution, "prototyping", checked_markdown(note, "note", 2000))
@@ -120,8 +119,12 @@ def sign_up(user, event):
     db.session.execute(db.select(Event.id).where(Event.id == event.id).with_for_update())
     db.session.refresh(event, ["taken"])
     existing = _signup(user, event)
-    if existing is not None:
+    if existing is not None and existing.cancelled is None:
         return existing
+    if existing is not None:
+        # Signing up again after cancelling queues at the end: a new row, a new (later) id.
+        db.session.delete(existing)
+        db.session.flush()
     signup = EventSignup(event_id=event.id, user_id=user.id, waitlisted=event.taken >= event.seats)
     try:
         with db.session.begin_nested():
@@ -134,25 +137,56 @@ def sign_up(user, event):
 
 
 def cancel(user, event):
-    """Give the seat back; the first fan waiting takes it and is told."""
+    """Give the seat (or the place in the queue) back; the first fan waiting takes a freed seat
+    and is told. Returns the fan promoted, or None.
+
+    Two cancels at once take turns on the event's row lock (PostgreSQL; SQLite's write lock does
+    the same), and each change is a conditional update that counts its rows: a signup is
+    cancelled once, a fan waiting is promoted once, and `taken` never passes the seats."""
     db.session.execute(db.select(Event.id).where(Event.id == event.id).with_for_update())
     signup = _signup(user, event)
-    if signup is None:
-        return
-    freed = not signup.waitlisted
-    db.session.delete(signup)
-    db.session.flush()
-    if freed:
-        increment(event, "taken", -1)
-        first = db.session.execute(
-            db.select(EventSignup).filter_by(event_id=event.id, waitlisted=True).order_by(EventSignup.id).limit(1)
-        ).scalar_one_or_none()
-        if first is not None:
-            first.waitlisted = False
-            increment(event, "taken")
-            prototype = db.session.get(Prototype, event.prototype_id)
-            solution = prototype.solution
-            notify({first.user_id}, "seat", challenge=solution.challenge, solution=solution, detail=event.title[:40])
+    if signup is None or signup.cancelled is not None:
+        return None
+    was_seated = not signup.waitlisted
+    cancelled = db.session.execute(
+        db.update(EventSignup)
+        .where(EventSignup.id == signup.id, EventSignup.cancelled.is_(None))
+        .values(cancelled=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(signup)
+    if cancelled.rowcount != 1 or not was_seated:
+        return None
+    increment(event, "taken", -1)
+    return promote_next(event)
+
+
+def promote_next(event):
+    """Give a free seat to the first fan waiting, tell them, and return them (None if no seat is
+    free or nobody waits). The caller holds the event's row lock."""
+    db.session.refresh(event, ["taken", "seats"])
+    if event.taken >= event.seats:
+        return None
+    first = db.session.execute(
+        db.select(EventSignup.id, EventSignup.user_id)
+        .where(EventSignup.event_id == event.id, EventSignup.waitlisted, EventSignup.cancelled.is_(None))
+        .order_by(EventSignup.id)
+        .limit(1)
+    ).first()
+    if first is None:
+        return None
+    moved = db.session.execute(
+        db.update(EventSignup)
+        .where(EventSignup.id == first.id, EventSignup.waitlisted, EventSignup.cancelled.is_(None))
+        .values(waitlisted=False)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        return None
+    increment(event, "taken")
+    solution = db.session.get(Prototype, event.prototype_id).solution
+    notify({first.user_id}, "seat", challenge=solution.challenge, solution=solution, detail=event.title[:40])
+    return first.user_id
 
 
 def signups_of(user, events_):
@@ -160,7 +194,9 @@ def signups_of(user, events_):
     if not is_member(user) or not events_:
         return {}
     stmt = db.select(EventSignup).where(
-        EventSignup.user_id == user.id, EventSignup.event_id.in_([e.id for e in events_])
+        EventSignup.user_id == user.id,
+        EventSignup.event_id.in_([e.id for e in events_]),
+        EventSignup.cancelled.is_(None),
     )
     return {s.event_id: s for s in db.session.execute(stmt).scalars()}
 
