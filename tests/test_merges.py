@@ -62,7 +62,8 @@ def test_the_pages_point_credit_and_keep_the_discussion(app, pair, users, login,
 def test_undo_restores_votes_and_status(app, pair, users, login):
     source, target, both, only_source, only_target = pair
     staff = login(users["staff"])
-    assert staff.post(f"/solutions/{source.id}/merge", data={"merge-target": str(target.id)}).status_code == 302
+    merged = staff.post(f"/solutions/{source.id}/merge", data={"target": str(target.id), "confirmed": "1"})
+    assert merged.status_code == 302
     record = merges.merged_into(db.session.get(Solution, source.id))
     assert staff.post(f"/merges/{record.id}/undo").status_code == 302
     assert sorted(_votes_of(source.id)) == sorted([both.id, only_source.id])
@@ -103,3 +104,104 @@ def test_a_vote_that_read_the_idea_before_a_merge_is_refused_and_the_merge_can_b
     with unit_of_work():
         merges.undo(users["staff"], db.session.merge(record))
     assert db.session.get(Solution, source.id).status == "open"
+
+
+@pytest.fixture
+def picker(app, community, users):
+    """A duplicate, its twin, a Chinese twin, an idea merged away, a hidden one, one elsewhere."""
+    challenge = factories.challenge(users["staff"], community, title="Laundry smells")
+    maker = factories.user("maker")
+    ideas = {
+        "source": factories.solution(maker, challenge, title="Steam clean the drum gap", body="Steam the gap."),
+        "twin": factories.solution(maker, challenge, title="Steam-cleaning the drum gap", body="Steam after washing."),
+        "chinese": factories.solution(maker, challenge, title="蒸汽清洁内筒缝隙", body="每次洗完用蒸汽清洁。"),
+        "merged": factories.solution(maker, challenge, title="Steam the drum gap daily", body="Steam daily."),
+        "hidden": factories.solution(maker, challenge, title="Steam gap cleaner kit", body="A steam kit."),
+    }
+    other = factories.challenge(users["staff"], community, title="Noise")
+    ideas["elsewhere"] = factories.solution(maker, other, title="Steam the drum gap quietly", body="Quiet steam.")
+    factories.door(merges.merge, users["staff"], ideas["merged"], ideas["twin"])
+    from forum.moderation import services as moderation
+
+    factories.door(moderation.hide, users["staff"], ideas["hidden"])
+    return {name: idea.id for name, idea in ideas.items()}
+
+
+def test_the_picker_offers_likely_duplicates_of_the_same_challenge_only(app, picker, users):
+    from forum.review.merge_picker import merge_candidates
+
+    source = db.session.get(Solution, picker["source"])
+    found = merge_candidates(users["staff"], source)
+    hint_ids = [idea.id for idea in found.hints]
+    assert picker["twin"] in hint_ids
+    assert picker["hidden"] in hint_ids  # staff may see it, so they may merge into it
+    for left_out in ("source", "merged", "elsewhere"):
+        assert picker[left_out] not in hint_ids, left_out
+    assert found.found == [] and found.query == ""
+
+
+@pytest.mark.parametrize(("query", "expected"), [("drum gap", "twin"), ("内筒", "chinese"), ("蒸汽清洁", "chinese")])
+def test_the_picker_searches_the_challenge_by_title_in_english_and_chinese(app, picker, users, query, expected):
+    from forum.review.merge_picker import merge_candidates
+
+    found = merge_candidates(users["staff"], db.session.get(Solution, picker["source"]), query)
+    ids = [idea.id for idea in found.found]
+    assert picker[expected] in ids
+    for left_out in ("source", "merged", "elsewhere"):
+        assert picker[left_out] not in ids, left_out
+
+
+def test_the_picker_needs_staff(app, picker, users, login):
+    from forum.errors import Forbidden
+    from forum.review.merge_picker import merge_candidates
+
+    with pytest.raises(Forbidden):
+        merge_candidates(users["fan"], db.session.get(Solution, picker["source"]), "steam")
+    assert login(users["fan"]).get(f"/solutions/{picker['source']}/merge?q=steam").status_code == 403
+    assert login(users["staff"]).get(f"/solutions/{picker['merged']}/merge").status_code == 302  # merged already
+
+
+def test_the_picker_page_without_javascript(app, picker, users, login):
+    staff = login(users["staff"])
+    solution_page = staff.get(f"/solutions/{picker['source']}").get_data(as_text=True)
+    assert f'action="/solutions/{picker["source"]}/merge"' in solution_page and 'name="q"' in solution_page
+    page = staff.get(f"/solutions/{picker['source']}/merge?q=内筒").get_data(as_text=True)
+    assert "Likely duplicates" in page and "Steam-cleaning the drum gap" in page
+    assert f'type="radio" name="choice" value="{picker["chinese"]}"' in page
+    assert f'value="{picker["elsewhere"]}"' not in page and "Steam the drum gap daily" not in page
+    assert 'name="target"' in page  # the number stays, for keyboards
+    # The picked solution is merged once the merge is confirmed; a POST without the answer asks first.
+    asked = staff.post(f"/solutions/{picker['source']}/merge?q=内筒", data={"choice": str(picker["chinese"])})
+    assert asked.status_code == 200 and "Merge this duplicate into the solution you chose?" in asked.get_data(True)
+    assert db.session.get(Solution, picker["source"]).status == "open"
+    assert f'name="choice" value="{picker["chinese"]}"' in asked.get_data(as_text=True)
+    done = staff.post(
+        f"/solutions/{picker['source']}/merge",
+        data={"choice": str(picker["chinese"]), "note": "Same", "confirmed": "1"},
+    )
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/solutions/{picker['chinese']}")
+    record = merges.merged_into(db.session.get(Solution, picker["source"]))
+    assert record.target_id == picker["chinese"] and record.note == "Same"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Pick the solution to merge into, or type its number."),
+        ({"choice": "TWIN", "target": "ELSEWHERE"}, "keep one of them"),
+        ({"target": "ELSEWHERE"}, "Merge into another solution of the same challenge."),
+        ({"target": "999999"}, "No such solution."),
+        ({"target": "99999999999999"}, "Number must be between"),
+        ({"choice": "SOURCE"}, "Merge into another solution of the same challenge."),
+    ],
+)
+def test_a_refused_merge_comes_back_with_what_was_typed(app, picker, users, login, data, message):
+    staff = login(users["staff"])
+    values = {key: value.replace("TWIN", str(picker["twin"])) for key, value in data.items()}
+    values = {key: value.replace("ELSEWHERE", str(picker["elsewhere"])) for key, value in values.items()}
+    values = {key: value.replace("SOURCE", str(picker["source"])) for key, value in values.items()}
+    response = staff.post(f"/solutions/{picker['source']}/merge", data={**values, "note": "Kept", "confirmed": "1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in page
+    assert "\nKept</textarea>" in page
+    assert db.session.get(Solution, picker["source"]).status == "open"

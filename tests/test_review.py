@@ -91,3 +91,50 @@ def test_the_rubric_is_published_on_campaign_pages(app, setup, client):
     challenge, _, _ = setup
     page = client.get(f"/challenges/{challenge.id}").get_data(as_text=True)
     assert "How ideas are judged" in page and "Feasibility — 30%" in page
+
+
+def test_every_score_starts_empty(app, setup, users, login):
+    _, ideas, _ = setup
+    page = login(users["staff"]).get(f"/solutions/{ideas[0].id}").get_data(as_text=True)
+    for criterion in FULL:
+        select = page[page.index(f'name="review-{criterion}"') :]
+        select = select[: select.index("</select>")]
+        assert '<option selected value="">—</option>' in select, criterion
+        assert "selected" not in select.split("—", 1)[1], criterion
+
+
+def test_a_review_with_a_score_missing_is_not_stored_and_comes_back(app, setup, users, login):
+    _, ideas, _ = setup
+    response = login(users["staff"]).post(
+        f"/solutions/{ideas[0].id}/review",
+        data={"review-feasibility": "4", "review-impact": "5", "review-novelty": "", "review-note": "Half done"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Choose a score from 1 to 5 for “Novelty”." in page
+    assert "Choose a score from 1 to 5 for “Cost (5 = cheap)”." in page
+    assert "Feasibility”" not in page and "Impact”" not in page
+    assert '<option selected value="4">4</option>' in page and '<option selected value="5">5</option>' in page
+    assert "\nHalf done</textarea>" in page
+    assert db.session.execute(db.select(Review)).first() is None
+
+
+def test_a_forged_score_is_refused_by_the_form_and_the_service(app, setup, users, login):
+    _, ideas, _ = setup
+    forged = {f"review-{c}": "3" for c in FULL} | {"review-cost": "9"}
+    assert login(users["staff"]).post(f"/solutions/{ideas[0].id}/review", data=forged).status_code == 422
+    with pytest.raises(RuleBroken) as caught:
+        scoring.score(users["staff"], ideas[0], {**FULL, "cost": None})
+    assert caught.value.field == "cost"
+    assert db.session.execute(db.select(Review)).first() is None
+
+
+def test_the_board_says_not_scored_for_solutions_nobody_scored(app, setup, users, login):
+    challenge, ideas, _ = setup
+    scoring.score(users["staff"], ideas[0], FULL)
+    page = login(users["staff"]).get(f"/challenges/{challenge.id}/board").get_data(as_text=True)
+    rows = {idea.title: page[page.index(f">{idea.title}</a>") :].split("</tr>")[0] for idea in ideas}
+    assert "Not scored" not in rows["Idea 0"] and "4.0" in rows["Idea 0"]
+    for title in ("Idea 1", "Idea 2"):
+        assert "Not scored" in rows[title] and "(votes only)" in rows[title]
+        assert "—" not in rows[title]

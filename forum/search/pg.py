@@ -118,7 +118,7 @@ def table_ready():
 
 
 def matches(viewer_id, staff_of, admin, text_query, community_id=None, kind=None, status=None, sort="relevance",
-            page=1, page_size=20):  # fmt: skip
+            page=1, page_size=20, challenge_id=None):  # fmt: skip
     """(hits, total): one page of the documents matching `text_query` that the viewer may see,
     as dicts shaped like the Whoosh index's stored fields. Every lexeme must match."""
     words = query_lexemes(text_query)
@@ -135,6 +135,9 @@ def matches(viewer_id, staff_of, admin, text_query, community_id=None, kind=None
     if status:
         conditions.append("d.status = :status")
         params["status"] = status
+    if challenge_id is not None:
+        conditions.append("d.challenge_id = :challenge")
+        params["challenge"] = challenge_id
     conditions.append(_seen_by(viewer_id, staff_of, admin, params))
     order = "d.created DESC, d.id DESC" if sort == "new" else "rank DESC, d.created DESC, d.id DESC"
     # plainto_tsquery ANDs the lexemes and reads none of them as syntax. The rank (title pairs

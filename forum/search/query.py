@@ -68,17 +68,20 @@ def clean_query(raw):
     return " ".join(text.split())[:QUERY_MAX]
 
 
-def search(viewer, raw, community=None, kind=None, status=None, sort="relevance", page=1):
-    """Results the viewer may see, `PAGE_SIZE` a page. Never raises for a bad query."""
+def search(viewer, raw, community=None, kind=None, status=None, sort="relevance", page=1, challenge=None):
+    """Results the viewer may see, `PAGE_SIZE` a page; with `challenge`, only those of that
+    challenge (the merge picker's). Never raises for a bad query."""
     text = clean_query(raw)
     page = max(1, min(int(page or 1), 500))
     if not text:
         return Results(text, [], 0, page, 0)
     if current_app.config["SEARCH_BACKEND"] == "postgres":
-        return _postgres_search(viewer, text, community, kind, status, sort, page)
+        return _postgres_search(viewer, text, community, kind, status, sort, page, challenge)
     for fresh in (False, True):
         try:
-            return _index_search(index.searcher(fresh=fresh), viewer, text, community, kind, status, sort, page)
+            return _index_search(
+                index.searcher(fresh=fresh), viewer, text, community, kind, status, sort, page, challenge
+            )
         except index.IndexUnavailable:
             break
         except Exception:
@@ -86,15 +89,15 @@ def search(viewer, raw, community=None, kind=None, status=None, sort="relevance"
             # once more on a searcher opened now.
             log.warning("search failed on the current searcher; retrying on a new one", exc_info=True)
     log.warning("search index unavailable; answering from the database")
-    return _database_search(viewer, text, community, kind, status, page)
+    return _database_search(viewer, text, community, kind, status, page, challenge)
 
 
-def _index_search(searcher, viewer, text, community, kind, status, sort, page):
+def _index_search(searcher, viewer, text, community, kind, status, sort, page, challenge=None):
     query = _build_query(searcher, text)
     if query is NullQuery:
         return Results(text, [], 0, page, 0)
     staff_of = _staff_communities(viewer)
-    allow, mask = _restrictions(searcher, viewer, community, kind, status, staff_of)
+    allow, mask = _restrictions(searcher, viewer, community, kind, status, staff_of, challenge)
     hits = _page(searcher, query, page, allow, mask, sort)
     shown = _still_visible(viewer, list(hits), staff_of)
     # Snippets mark the query's words (jieba's for Chinese), whichever field the search matched on.
@@ -104,7 +107,7 @@ def _index_search(searcher, viewer, text, community, kind, status, sort, page):
     return Results(text, results, hits.total, page, hits.pagecount)
 
 
-def _postgres_search(viewer, text, community, kind, status, sort, page):
+def _postgres_search(viewer, text, community, kind, status, sort, page, challenge=None):
     """The same search over the database's documents (forum/search/pg.py), the same rules after it."""
     staff_of = _staff_communities(viewer)
     hits, total = pg.matches(
@@ -115,6 +118,7 @@ def _postgres_search(viewer, text, community, kind, status, sort, page):
         community_id=community.id if community is not None else None,
         kind=kind if kind in TYPES else None,
         status=status or None,
+        challenge_id=challenge.id if challenge is not None else None,
         sort=sort,
         page=page,
         page_size=PAGE_SIZE,
@@ -222,7 +226,7 @@ def _analyze(ix, text):
     return list(ix.schema["body"].analyzer(text))
 
 
-def _restrictions(searcher, viewer, community, kind, status, staff_of):
+def _restrictions(searcher, viewer, community, kind, status, staff_of, challenge=None):
     """(allow, mask): the document numbers a search keeps to (None: all) and those it leaves out.
 
     Visibility is applied inside the search as a mask of the few documents the viewer may not
@@ -237,6 +241,8 @@ def _restrictions(searcher, viewer, community, kind, status, staff_of):
         parts.append(Term("type", kind))
     if status:
         parts.append(Term("status", status))
+    if challenge is not None:
+        parts.append(Term("challenge", challenge.id))
     allow = _cached_docs(searcher, And(parts)) if parts else None
     return allow, _unseen(searcher, viewer, staff_of)
 
@@ -363,7 +369,7 @@ def _link(kind, fields):
     return "challenges.detail", {"challenge_id": fields["challenge"], "_anchor": anchor}
 
 
-def _database_search(viewer, text, community, kind, status, page):
+def _database_search(viewer, text, community, kind, status, page, challenge=None):
     """Titles and bodies of challenges and solutions, by substring, newest first: slower and
     plainer than the index, but an answer while the index is rebuilt."""
 
@@ -381,6 +387,8 @@ def _database_search(viewer, text, community, kind, status, page):
             stmt = stmt.where(model.community_id == community.id)
         if status and name == "solution":
             stmt = stmt.where(Solution.status == status)
+        if challenge is not None:
+            stmt = stmt.where((Solution.challenge_id if name == "solution" else Challenge.id) == challenge.id)
         for row in db.session.execute(stmt.order_by(model.id.desc()).limit(PAGE_SIZE)).scalars():
             fields = {"obj_id": row.id, "solution": 0, "challenge": 0}
             snippet = escape(index.plain_text(row.body_html)[:160])
