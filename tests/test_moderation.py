@@ -222,3 +222,128 @@ def test_flagging_is_rate_limited(make_app, app, solution, users):
     client.post("/login", data={"login": "fan", "password": factories.PASSWORD})
     statuses = [client.post(f"/report/solution/{solution.id}", data={"reason": "spam"}).status_code for _ in range(3)]
     assert statuses[-1] == 429
+
+
+@pytest.fixture
+def held_posts(app, community, users, challenge):
+    """A solution staff hid, a challenge fans' reports hid, a first post held, a comment a second
+    staff member hid (in that order); a public idea and another community's hidden one besides."""
+    from forum.challenges.services import post_challenge
+    from forum.solutions.services import submit_solution
+
+    lead = factories.user("lead2", community_roles={community: "staff"})
+    hidden = factories.solution(factories.user("spammer"), challenge, title="Buy cheap watches")
+    factories.solution(factories.user("maker"), challenge, title="A public idea")
+    factories.door(services.hide, users["staff"], hidden)
+    reported = factories.door(post_challenge, factories.user("troll"), community, "Rude problem", "Rude words.")
+    for reporter in _fans(3):
+        factories.door(services.raise_flag, reporter, reported, "abuse")
+    factories.door(services.update_settings, users["staff"], community, 3, True)
+    newcomer = factories.user("newcomer")
+    held = factories.door(submit_solution, newcomer, challenge, "My first idea", "Please approve.")
+    comment = factories.door(comments.add_comment, factories.user("rude"), challenge, "You are all wrong")
+    factories.door(services.hide, lead, comment)
+    other = factories.community(slug="other-place", name="Other place")
+    elsewhere = factories.solution(
+        factories.user("far"), factories.challenge(users["staff"], other), title="Hidden elsewhere"
+    )
+    factories.door(services.hide, users["admin"], elsewhere)
+    return {"hidden": hidden, "reported": reported, "held": held, "comment": comment, "lead": lead}
+
+
+def _listed(page):
+    return [(item.kind, item.target.id, item.why) for item in page.items]
+
+
+def test_the_hidden_and_held_list_newest_first_with_why_and_who(app, community, users, held_posts):
+    from forum.moderation import held
+
+    page = held.hidden_and_held(users["staff"], community)
+    assert _listed(page) == [
+        ("comment", held_posts["comment"].id, "staff"),
+        ("solution", held_posts["held"].id, "held"),
+        ("challenge", held_posts["reported"].id, "reports"),
+        ("solution", held_posts["hidden"].id, "staff"),
+    ]
+    by_kind = {(item.kind, item.why): item for item in page.items}
+    assert by_kind[("comment", "staff")].actor.username == "lead2"
+    assert by_kind[("solution", "staff")].actor.username == "staff"
+    assert by_kind[("challenge", "reports")].actor is None
+    assert by_kind[("challenge", "reports")].reasons == {"abuse": 3}
+    assert page.next_cursor is None
+
+
+def test_the_list_filters_by_kind_reason_who_and_date(app, community, users, held_posts):
+    from forum.moderation import held
+
+    def listed(**filters):
+        return [
+            (kind, why)
+            for kind, _id, why in _listed(held.hidden_and_held(users["staff"], community, held.Filters(**filters)))
+        ]
+
+    assert listed(kind="comment") == [("comment", "staff")]
+    assert listed(kind="solution") == [("solution", "held"), ("solution", "staff")]
+    assert listed(why="reports") == [("challenge", "reports")]
+    assert listed(why="held") == [("solution", "held")]
+    assert listed(actor_id=held_posts["lead"].id) == [("comment", "staff")]
+    today = utcnow().date()
+    assert len(listed(since=today, until=today)) == 4
+    assert listed(until=today - timedelta(days=1)) == [] and listed(since=today + timedelta(days=1)) == []
+    assert [user.username for user in held.hiders(users["staff"], community)] == ["lead2", "staff"]
+
+
+def test_the_list_is_paged_and_refuses_forged_page_links(app, community, users, held_posts):
+    from forum.moderation import held
+
+    first = held.hidden_and_held(users["staff"], community, limit=3)
+    second = held.hidden_and_held(users["staff"], community, cursor=first.next_cursor, limit=3)
+    assert len(first.items) == 3 and first.next_cursor
+    assert _listed(second) == [("solution", held_posts["hidden"].id, "staff")] and second.next_cursor is None
+    from forum.paging import encode_cursor
+
+    for forged in ("nonsense", encode_cursor(["not a time", "solution", 1]), encode_cursor(["2026-01-01", "user", 1])):
+        with pytest.raises(RuleBroken):
+            held.hidden_and_held(users["staff"], community, cursor=forged)
+
+
+def test_the_list_is_for_the_communitys_staff_and_admins(app, community, users, held_posts, login):
+    from forum.errors import Forbidden
+    from forum.moderation import held
+
+    with pytest.raises(Forbidden):
+        held.hidden_and_held(users["fan"], community)
+    outsider = factories.user("outsider", community_roles={factories.community(slug="third", name="Third"): "staff"})
+    url = f"/c/{community.slug}/moderation/hidden"
+    for user, status in ((users["fan"], 403), (outsider, 403), (users["product"], 403), (users["admin"], 200)):
+        assert login(user).get(url).status_code == status, user.username
+    assert "Hidden elsewhere" not in login(users["admin"]).get(url).get_data(as_text=True)
+
+
+def test_restore_and_approve_from_the_list_come_back_to_it(app, community, users, held_posts, login):
+    staff = login(users["staff"])
+    queue = staff.get(f"/c/{community.slug}/moderation").get_data(as_text=True)
+    assert f'href="/c/{community.slug}/moderation/hidden"' in queue
+    url = f"/c/{community.slug}/moderation/hidden?kind=solution"
+    page = staff.get(url).get_data(as_text=True)
+    assert "Buy cheap watches" in page and "My first idea" in page and "You are all wrong" not in page
+    assert ">Approve</button>" in page and ">Restore</button>" in page
+    held_id, hidden_id = held_posts["held"].id, held_posts["hidden"].id
+    approved = staff.post(f"/moderation/solution/{held_id}/restore", data={"next": url})
+    assert approved.status_code == 302 and approved.headers["Location"] == url
+    staff.post(f"/moderation/solution/{hidden_id}/restore", data={"next": url})
+    assert db.session.get(Solution, held_id).visibility == "public"
+    assert db.session.get(Solution, hidden_id).visibility == "public"
+    assert db.session.get(Solution, held_id).author.trusted  # approving trusts the author, as in the queue
+    page = staff.get(url).get_data(as_text=True)
+    assert "Nothing matches these filters." in page
+
+
+def test_malformed_filters_are_answered_not_failed(app, community, users, held_posts, login):
+    staff = login(users["staff"])
+    base = f"/c/{community.slug}/moderation/hidden"
+    response = staff.get(base + "?since=yesterday&who=abc&kind=user&why=%00&until=2026-02-31")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Not a valid date value." in page and "Buy cheap watches" in page
+    assert staff.get(base + "?cursor=forged").status_code == 302

@@ -68,6 +68,7 @@ ACCESS = {
     "review.undo_merge": "staff",
     "moderation.report": "member",
     "moderation.queue": "staff",
+    "moderation.hidden": "staff",
     "moderation.settings": "staff",
     "moderation.act": "staff",
     "moderation.suspend": "staff",

@@ -1,9 +1,9 @@
-"""Moderation forms: a fan's report, the community's settings, a suspension."""
+"""Moderation forms: a fan's report, the community's settings, a suspension, the hidden list's filters."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forum.forms import choices
 from forum.moderation.models import FLAG_REASONS
@@ -35,3 +35,37 @@ class SuspendForm(FlaskForm):
     # Admins only: staff suspend in their own community.
     everywhere = BooleanField(_l("In every community"))
     submit = SubmitField(_l("Apply"))
+
+
+class HeldFilterForm(FlaskForm):
+    """The hidden and held list's filters, read from the query string: a GET form, no token."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    why = SelectField(_l("Why"), validators=[Optional()])
+    who = SelectField(_l("Hidden by"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
+
+    @classmethod
+    def for_community(cls, args, kinds, reasons, hiders):
+        form = cls(args)
+        form.kind.choices = choices([("", _l("All kinds")), *kinds.items()])
+        form.why.choices = choices([("", _l("Any reason")), *reasons.items()])
+        form.who.choices = choices([("", _l("Anyone")), *((str(user.id), user.username) for user in hiders)])
+        return form
+
+    def filters(self, make):
+        """The filters that validated, through `make` (forum.moderation.held.Filters); a field
+        with a wrong value is left out and keeps its message."""
+        self.validate()
+        ok = {name: not getattr(self, name).errors for name in ("kind", "why", "who", "since", "until")}
+        return make(
+            kind=self.kind.data or None if ok["kind"] else None,
+            why=self.why.data or None if ok["why"] else None,
+            actor_id=int(self.who.data) if ok["who"] and self.who.data else None,
+            since=self.since.data if ok["since"] else None,
+            until=self.until.data if ok["until"] else None,
+        )

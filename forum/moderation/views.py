@@ -1,8 +1,9 @@
-"""Moderation pages: reporting content, the staff queue, hide/restore/lock actions, suspensions."""
+"""Moderation pages: reporting content, the staff queue, the hidden and held list, hide/restore/lock
+actions, suspensions."""
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,8 +15,8 @@ from forum.confirm import Confirmation, ask_first
 from forum.errors import RuleBroken
 from forum.forms import ConfirmForm, attach_error
 from forum.limits import limit_writes
-from forum.moderation import services
-from forum.moderation.forms import SUSPENSIONS, FlagForm, SettingsForm, SuspendForm
+from forum.moderation import held, services
+from forum.moderation.forms import SUSPENSIONS, FlagForm, HeldFilterForm, SettingsForm, SuspendForm
 from forum.moderation.models import FLAG_REASONS
 from forum.permissions import can_moderate, can_see, community_of, require
 from forum.security import keeps_input_on_csrf_failure
@@ -91,6 +92,34 @@ def queue(slug):
         action_form=ConfirmForm(),
         suspend_form=SuspendForm(),
         settings_form=SettingsForm(obj=community),
+    )
+
+
+@bp.route("/c/<slug>/moderation/hidden")
+@login_required
+def hidden(slug):
+    """Every hidden and held post of the community, filterable, newest first, a page at a time."""
+    community = get_community(slug)
+    require(can_moderate(current_user, community))
+    hiders = held.hiders(current_user, community)
+    form = HeldFilterForm.for_community(request.args, held.KIND_LABELS, held.WHY_LABELS, hiders)
+    try:
+        page = held.hidden_and_held(current_user, community, form.filters(held.Filters), request.args.get("cursor"))
+    except RuleBroken:
+        return redirect(url_for("moderation.hidden", slug=slug))
+    chosen = {key: value for key, value in request.args.to_dict().items() if key != "cursor" and value}
+    older = {**chosen, "cursor": page.next_cursor} if page.next_cursor else None
+    return render_template(
+        "moderation/hidden.html",
+        community=community,
+        form=form,
+        page=page,
+        older=older,
+        newest=chosen if request.args.get("cursor") else None,
+        filtered=bool(chosen),
+        action_form=ConfirmForm(),
+        why_labels=held.WHY_LABELS,
+        kind_labels=held.KIND_LABELS,
     )
 
 
