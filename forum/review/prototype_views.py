@@ -174,7 +174,7 @@ def _team(form):
     for name in form.named_members():
         user = db.session.execute(db.select(User).filter_by(username_key=username_key(name))).scalar_one_or_none()
         if user is None:
-            raise RuleBroken(_l("No member is called “%(name)s”.", name=name[:30]), field="others")
+            raise RuleBroken(_l("Nobody here has the username “%(name)s”.", name=name[:30]), field="others")
         if user not in team:
             team.append(user)
     return team
