@@ -1,7 +1,7 @@
 """Small helpers every feature's views share: going back after an action, reporting a refusal,
 reading query parameters that reach the database, linking back to this page."""
 
-from flask import flash, g, redirect, request, session, url_for
+from flask import flash, g, get_flashed_messages, redirect, request, session, url_for
 
 from forum.database import sql_int
 from forum.security import safe_next
@@ -9,7 +9,7 @@ from forum.transaction import abandon
 
 
 def init_app(app):
-    app.jinja_env.globals.update(this_page=this_page, login_here=login_here)
+    app.jinja_env.globals.update(this_page=this_page, login_here=login_here, refusal_at=refusal_at)
 
 
 def this_page():
@@ -36,6 +36,29 @@ def refused(error, default):
     abandon()
     flash(str(error.message), "error")
     return back(default)
+
+
+# A refusal flashed for one control: its category names the control's id (made by the server).
+IN_PLACE = "refused:"
+
+
+def refused_in_place(error, control, default):
+    """Like `refused`, but the page comes back at the control's anchor and shows the message
+    beside it (refusal_at), where the fan is looking. `control` is the refused control's element
+    id (a vote's form is vote-<solution id>), made by the server, never taken from the request."""
+    abandon()
+    flash(str(error.message), IN_PLACE + control)
+    target = safe_next(request.form.get("next") or request.args.get("next"), default)
+    return redirect(f"{target.split('#')[0]}#{control}")
+
+
+def refusal_at(control):
+    """The refusal flashed for this control, if any (templates/_partials/flashes.html shows it at the
+    top as well, hidden by app.css once the control shows it)."""
+    for category, message in get_flashed_messages(with_categories=True):
+        if category == IN_PLACE + control:
+            return message
+    return None
 
 
 def clear_draft():
