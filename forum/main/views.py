@@ -2,11 +2,12 @@
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 
-from forum import health, text
+from forum import health
 from forum.api.openapi import document
 from forum.challenges.services import trending_challenges
 from forum.communities.services import list_communities
 from forum.i18n import remember_language
+from forum.main import api_words
 from forum.security import safe_next
 
 bp = Blueprint("main", __name__)
@@ -49,5 +50,5 @@ def api_docs():
         spec=spec,
         groups=groups,
         schemas=spec["components"]["schemas"],
-        introduction=text.render(spec["info"]["description"]),  # our own Markdown, through the one renderer
+        words=api_words,  # the document stays English; the page speaks the reader's language
     )
