@@ -3,6 +3,7 @@ lightbox's galleries, author names linked to profiles, generated avatars."""
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from PIL import Image as PILImage
@@ -13,7 +14,10 @@ from forum.media import services as media
 from forum.media.models import Image
 from forum.solutions import comments
 from forum.solutions.models import Solution
+from forum.transaction import unit_of_work as factories_unit
 from tests import factories
+
+MACROS = Path(__file__).resolve().parents[1] / "templates" / "_macros" / "writing.html"
 
 
 @pytest.fixture
@@ -162,3 +166,84 @@ def test_galleries_open_in_the_lightbox_and_authors_link_to_profiles(app, challe
     listing = fan.get(f"/challenges/{challenge.id}").get_data(as_text=True)
     assert '<a class="author" href="/u/fan">' in listing  # on the solution's card
     assert '<a class="author" href="/u/staff">' in listing  # who posted the problem
+
+
+# Profiles
+
+
+def test_a_profile_lists_problems_solutions_and_comments_hidden_ones_to_those_who_may_see(
+    app, community, challenge, users, login
+):
+    fan = users["fan"]
+    problem = factories.challenge(fan, community, title="Lint on dark clothes")
+    idea = factories.solution(fan, challenge, title="A finer filter")
+    hidden_idea = factories.solution(fan, challenge, title="A secret idea")
+    factories.door(comments.add_comment, fan, challenge, "Would steam help?", solution=idea)
+    factories.door(comments.add_comment, fan, problem, "Only on cotton.")
+    with factories_unit():
+        db.session.get(Solution, hidden_idea.id).visibility = "hidden"
+    visitor = app.test_client().get("/u/fan").get_data(as_text=True)
+    assert "Lint on dark clothes" in visitor and "A finer filter" in visitor
+    assert "Would steam help?" in visitor and "Only on cotton." in visitor
+    assert "A secret idea" not in visitor
+    assert f'href="/solutions/{idea.id}#comment-' in visitor
+    assert "A secret idea" in login(users["fan"]).get("/u/fan").get_data(as_text=True)
+    assert "A secret idea" in login(users["admin"]).get("/u/fan").get_data(as_text=True)
+    assert "A secret idea" not in login(users["product"]).get("/u/fan").get_data(as_text=True)
+    # The avatar: the name's first character on a colour of the member's own.
+    assert f'data-avatar="{fan.id}"' in visitor
+
+
+def test_profile_lists_page_and_hide_comments_under_hidden_ideas(app, community, challenge, users, login):
+    fan = users["fan"]
+    idea = factories.solution(fan, challenge, title="Idea zero")
+    for n in range(12):
+        factories.door(comments.add_comment, fan, challenge, f"Remark number {n}", solution=idea)
+    first = app.test_client().get("/u/fan").get_data(as_text=True)
+    assert "Remark number 11" in first and "Remark number 2<" in first.replace("</a>", "<")
+    assert "Remark number 1<" not in first.replace("</a>", "<")
+    older = re.search(r'href="(/u/fan\?comments_before=\d+)#comments"', first).group(1)
+    second = app.test_client().get(older).get_data(as_text=True)
+    assert "Remark number 1<" in second.replace("</a>", "<") and "Remark number 0" in second
+    assert "Remark number 5" not in second
+    with factories_unit():
+        db.session.get(Solution, idea.id).visibility = "hidden"
+    assert "Remark number" not in app.test_client().get("/u/fan").get_data(as_text=True)
+    assert "Remark number 11" in login(users["fan"]).get("/u/fan").get_data(as_text=True)
+
+
+def test_a_profile_runs_a_fixed_number_of_queries(app, community, challenge, users, client):
+    from tests.test_query_counts import _queries
+
+    fan = users["fan"]
+    factories.solution(fan, challenge, title="First")
+    small = _queries(app, client, "/u/fan")
+    for n in range(8):
+        idea = factories.solution(fan, factories.challenge(fan, community, title=f"Problem {n}"), title=f"Idea {n}")
+        factories.door(comments.add_comment, fan, idea.challenge, f"Note {n}", solution=idea)
+    assert _queries(app, client, "/u/fan") == small
+
+
+def test_avatars_are_the_first_character_on_a_colour_fixed_by_the_member(app, challenge, users):
+    chinese = factories.user("林小伟")
+    idea = factories.solution(chinese, challenge, title="蒸汽清洁")
+    factories.door(comments.add_comment, users["fan"], challenge, "Good", solution=idea)
+    page = app.test_client().get(f"/solutions/{idea.id}").get_data(as_text=True)
+    avatars = dict(re.findall(r'data-avatar="(\d+)"><circle cx="20" cy="20" r="20" fill="(#[0-9a-f]{6})"/>', page))
+    letters = re.findall(r'data-avatar="\d+">.*?font-weight="600" fill="#ffffff">(.)</text>', page)
+    assert letters == ["林", "F"]
+    profile = app.test_client().get("/u/林小伟").get_data(as_text=True)
+    assert f'data-avatar="{chinese.id}"><circle cx="20" cy="20" r="20" fill="{avatars[str(chinese.id)]}"/>' in profile
+    # White letters on each colour of the palette reach 4.5:1 (WCAG AA).
+    palette = re.findall(r"'(#[0-9a-f]{6})'", MACROS.read_text(encoding="utf-8"))
+    assert len(palette) >= 8 and all(_contrast_with_white(colour) >= 4.5 for colour in palette)
+
+
+def _contrast_with_white(colour):
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+    return 1.05 / (luminance + 0.05)
