@@ -42,8 +42,11 @@ def test_staff_publish_a_release_that_ships_ideas_and_tells_their_backers_once(
     assert answer.status_code == 302
     db.session.rollback()
     assert {db.session.get(Solution, i.id).status for i in ideas} == {"prototyped"}
-    notes = db.session.execute(db.select(StatusChange.note).filter_by(to_status="prototyped")).scalars().all()
-    assert notes == ["Shipped in HyperOS 2.1.5.", "Shipped in HyperOS 2.1.5."]
+    steps = db.session.execute(db.select(StatusChange).filter_by(to_status="prototyped")).scalars().all()
+    # The forum's own note: a key and the version, read in each reader's language.
+    assert [(s.note_key, s.note_params, s.note_text()) for s in steps] == [
+        ("shipped", {"version": "HyperOS 2.1.5"}, "Shipped in HyperOS 2.1.5.")
+    ] * 2
     told = db.session.execute(db.select(Notification.user_id).filter_by(kind="release")).scalars().all()
     assert sorted(told) == sorted([first.author_id, second.author_id, both.id, follower.id])  # once each
     page = client.get(f"/c/{community.slug}/releases").get_data(as_text=True)

@@ -83,7 +83,8 @@ def status_change(row):
     return {
         "id": row.id,
         "status": row.to_status,
-        "note": row.note,
+        # A system note in the request's language, as the API's error messages are.
+        "note": row.note_text(),
         "by": _name(row.actor),
         "created": time(row.created),
     }

@@ -218,16 +218,32 @@ def _extra(n, notes):
 
 
 def _status_notes(notifications):
-    """{(solution id, status): the note of the latest change to it} for the status notices."""
+    """{(solution id, status): the note of the latest change to it} for the status notices. A
+    note the forum wrote itself is put into words when the mail is rendered, in its recipient's
+    language (hence lazily)."""
     wanted = {(n.solution_id, n.detail) for n in notifications if n.kind == "status" and n.solution_id}
     if not wanted:
         return {}
     stmt = (
-        db.select(StatusChange.solution_id, StatusChange.to_status, StatusChange.note)
+        db.select(StatusChange)
         .where(or_(*(and_(StatusChange.solution_id == s, StatusChange.to_status == t) for s, t in wanted)))
         .order_by(StatusChange.id)
     )
-    return {(solution_id, status): note for solution_id, status, note in db.session.execute(stmt)}
+    return {
+        (step.solution_id, step.to_status): _InWords(step) if step.note_key else step.note
+        for step in db.session.execute(stmt).scalars()
+    }
+
+
+class _InWords:
+    """A system note, put into words when the mail template prints it: in the recipient's
+    language, escaped like any text (Flask-Babel's LazyString would mark it safe)."""
+
+    def __init__(self, step):
+        self.step = step
+
+    def __str__(self):
+        return self.step.note_text()
 
 
 def _list_headers(member):

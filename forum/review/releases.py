@@ -69,7 +69,9 @@ def publish(actor, community, version, released_on, body, solution_ids):
         db.session.add(ReleaseItem(release_id=release.id, solution_id=idea.id))
         if idea.status != "prototyped":
             require(can_answer(actor, idea))
-            record_status(actor, idea, "prototyped", str(_l("Shipped in %(version)s.", version=version)), tell=False)
+            record_status(
+                actor, idea, "prototyped", "", tell=False, note_key="shipped", note_params={"version": version}
+            )
     record_action(
         actor, "release.publish", release, community=community, after={"version": version, "ideas": len(ideas)}
     )

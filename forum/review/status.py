@@ -44,10 +44,12 @@ def change_status(actor, solution, status, note=""):
     return change
 
 
-def record_status(actor, solution, status, note, tell=True):
+def record_status(actor, solution, status, note, tell=True, note_key=None, note_params=None):
     """Write the step, the audit entry and (unless the caller tells people itself) the
-    notifications, in the caller's transaction."""
-    note = str(note or "")
+    notifications, in the caller's transaction. A note the forum writes itself comes as
+    `note_key` (one of SYSTEM_NOTES) with `note_params`, never as words: it is read in each
+    reader's language."""
+    note = "" if note_key else str(note or "")
     change = StatusChange(
         solution_id=solution.id,
         actor_id=actor.id if actor is not None else None,
@@ -55,6 +57,8 @@ def record_status(actor, solution, status, note, tell=True):
         to_status=status,
         note=note,
         note_html=text.render(note),
+        note_key=note_key,
+        note_params=note_params or None,
     )
     db.session.add(change)
     record_action(

@@ -84,7 +84,7 @@ def undo(actor, record):
     record.undone = utcnow()
     db.session.flush()
     _recount(source, target)
-    record_status(actor, source, record.source_status, _l("The merge was undone."))
+    record_status(actor, source, record.source_status, "", note_key="merge_undone")
     points.resync(target)
     record_action(actor, "solution.unmerge", source, community=source.challenge.community, after={"target": target.id})
 
