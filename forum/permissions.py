@@ -184,6 +184,12 @@ def can_read_reviews(user, community):
     return is_staff(user, community) or is_product(user, community)
 
 
+def can_read_dashboard(user, community):
+    """Open the community's dashboard (unanswered ideas, response times, the funnel): staff, and
+    the product team to read. What it links to that writes stays staff-only (can_moderate)."""
+    return is_staff(user, community) or is_product(user, community)
+
+
 def can_export(user, community):
     """Download the community's ideas as CSV, XLSX or JSON: staff and the product team."""
     return is_staff(user, community) or is_product(user, community)

@@ -64,7 +64,7 @@ ACCESS = {
     "review.create_event": "staff",
     "review.signup": "member",
     "review.merge": "staff",
-    "review.dashboard": "staff",
+    "review.dashboard": "reviews",
     "review.undo_merge": "staff",
     "moderation.report": "member",
     "moderation.queue": "staff",

@@ -1,4 +1,5 @@
-"""The staff dashboard: ideas nobody has answered, how fast staff answer, the funnel, flags waiting."""
+"""The staff dashboard, which the product team may read: ideas nobody has answered, how fast
+staff answer, the funnel, flags waiting."""
 
 import statistics
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from forum.clock import utcnow
 from forum.communities.models import CommunityRole
 from forum.extensions import db
 from forum.moderation.services import flags_waiting
-from forum.permissions import is_staff, require
+from forum.permissions import can_read_dashboard, require
 from forum.review.models import StatusChange
 from forum.solutions.models import Comment, Solution
 
@@ -37,8 +38,8 @@ class Dashboard:
 
 
 def dashboard(actor, community):
-    """Raises Forbidden for anyone but the community's staff."""
-    require(is_staff(actor, community))
+    """Raises Forbidden for anyone but the community's staff and product team."""
+    require(can_read_dashboard(actor, community))
     staff_ids = _staff_ids(community)
     unanswered = _unanswered(community, staff_ids)
     median, counted = _median_first_response(community, staff_ids)

@@ -11,7 +11,7 @@ from forum.communities.services import get_community, staff_of
 from forum.confirm import Confirmation, ask_first
 from forum.errors import NotFound, RuleBroken
 from forum.forms import attach_error, choices
-from forum.permissions import can_answer, can_read_reviews, is_staff, require
+from forum.permissions import can_answer, can_read_dashboard, can_read_reviews, is_staff, require
 from forum.review import dashboard as dashboards
 from forum.review import merge_picker, scoring, status
 from forum.review.forms import CRITERIA_LABELS, AssignForm, MergeForm, ReviewForm, StaffNoteForm, StatusForm
@@ -196,7 +196,7 @@ def _url(solution):
 @login_required
 def dashboard(slug):
     community = get_community(slug)
-    require(is_staff(current_user, community))
+    require(can_read_dashboard(current_user, community))
     return render_template(
         "review/dashboard.html", community=community, board=dashboards.dashboard(current_user, community)
     )
