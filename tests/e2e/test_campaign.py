@@ -109,7 +109,7 @@ def test_the_campaign_from_problem_to_review(page, people, tmp_path):
     page.goto(challenge_url)
     page.get_by_label("Move to phase").select_option(label="Voting")
     page.get_by_role("button", name="Move").click()
-    expect(page.get_by_role("status")).to_contain_text("Voting")
+    expect(page.locator(".flashes").get_by_role("status")).to_contain_text("Voting")
     page.get_by_label("Move to phase").select_option(label="Staff review")
     page.get_by_role("button", name="Move").click()
     expect(page.locator(".kicker")).to_contain_text("Staff review")
