@@ -153,3 +153,22 @@ def test_a_release_is_shared_from_the_releases_page(page, sharing_server, idea, 
     screenshot(page, f"sharing-release-{language}")
     page.goto(page.evaluate("navigator.clipboard.readText()"))
     expect(page.locator("article[id^=release-]").first).to_have_attribute("id", f"release-{old_id}")
+
+
+def test_a_member_switches_language_from_the_header_and_shares_the_same_link(page, sharing_server, idea):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=sharing_server.url)
+    page.goto(f"{sharing_server.url}/login")
+    page.get_by_label("Username or email").fill("lin_wei")
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    address = f"{sharing_server.url}/solutions/{idea['solution']}"
+    page.goto(address)
+    switch = page.locator(".site-header").get_by_role("button", name="简体中文")
+    expect(switch).to_be_visible()  # on a phone too, beside the member's menu
+    assert switch.bounding_box()["x"] + switch.bounding_box()["width"] <= page.viewport_size["width"]
+    switch.click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    page.get_by_role("button", name="复制链接").click()
+    expect(page.get_by_role("status").filter(has_text="链接已复制")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    screenshot(page, "sharing-member-zh")
