@@ -1,5 +1,8 @@
 """Solutions: the phase rules, tags, edits with history, lists and what users may not set."""
 
+import html
+import re
+
 import pytest
 
 from forum.challenges import services as challenges
@@ -208,3 +211,90 @@ def test_an_edit_that_leaves_fields_out_keeps_them(app, challenge, users, login)
     empty = login(users["staff"]).post(f"/solutions/{solution.id}/edit", data={})  # a form with nothing in it
     assert empty.status_code == 302
     assert db.session.get(Solution, solution.id).body == "Version two"  # what the form showed, kept
+
+
+def _note(page, solution_id):
+    """The note beside an idea's vote button: its tag's attributes and its text."""
+    found = re.search(rf'<p class="vote-note" id="vote-{solution_id}-note"([^>]*)>([^<]*)</p>', page)
+    assert found, f"no vote note for idea {solution_id}"
+    return found.group(1), html.unescape(found.group(2))
+
+
+def test_a_refused_vote_without_javascript_comes_back_at_its_button_with_the_reason_beside_it(
+    app, challenge, users, login
+):
+    author = factories.user("author")
+    ideas = [factories.solution(author, challenge, title=f"Idea {n}") for n in range(4)]
+    for idea in ideas[:3]:
+        factories.door(votes.cast_vote, users["fan"], idea)
+    fan = login(users["fan"])
+    page_url = f"/challenges/{challenge.id}"
+    refused = fan.post(f"/solutions/{ideas[3].id}/vote", data={"action": "add", "next": page_url})
+    assert refused.status_code == 302 and refused.headers["Location"] == f"{page_url}#vote-{ideas[3].id}"
+    page = fan.get(page_url).get_data(as_text=True)
+    attributes, text = _note(page, ideas[3].id)
+    assert text == "You have used all 3 of your votes in this challenge. Withdraw one to vote here."
+    assert 'role="alert"' in attributes and "data-refused" in attributes
+    assert _note(page, ideas[0].id)[1] == ""  # beside the button pressed, no other
+    assert f'data-refused-at="vote-{ideas[3].id}"' in page  # the top copy, for a page without the button
+    again = fan.get(page_url).get_data(as_text=True)
+    assert _note(again, ideas[3].id)[1] == "" and "data-refused-at" not in again  # said once
+
+    # The page to go back to is this site's only, and the anchor is the server's, not the form's.
+    for hostile in ("//evil.example/#vote-1", "https://evil.example/", f"{page_url}#top", ""):
+        response = fan.post(f"/solutions/{ideas[3].id}/vote", data={"action": "add", "next": hostile})
+        location = response.headers["Location"]
+        assert location.endswith(f"#vote-{ideas[3].id}") and location.count("#") == 1, hostile
+        assert location.startswith("/") and not location.startswith("//"), hostile
+
+
+def test_a_refused_withdrawal_comes_back_at_its_button_too(app, challenge, users, login):
+    idea = factories.solution(factories.user("author"), challenge, title="Steam the drum gap")
+    factories.door(votes.cast_vote, users["fan"], idea)
+    factories.door(challenges.set_phase, users["staff"], challenge, "review")
+    fan = login(users["fan"])
+    refused = fan.post(f"/solutions/{idea.id}/vote", data={"action": "remove"})
+    assert refused.headers["Location"] == f"/solutions/{idea.id}#vote-{idea.id}"
+    page = fan.get(f"/solutions/{idea.id}").get_data(as_text=True)
+    assert _note(page, idea.id)[1] == "Voting has closed for this challenge."
+    assert db.session.get(Solution, idea.id).vote_count == 1
+
+
+def test_the_vote_button_is_named_by_its_idea_and_says_why_in_words(app, challenge, users, login):
+    own = factories.solution(users["fan"], challenge, title="My <own> idea")
+    other = factories.solution(factories.user("author"), challenge, title="Steam the drum gap")
+    fan = login(users["fan"])
+    page = fan.get(f"/challenges/{challenge.id}").get_data(as_text=True)
+    assert 'aria-label="Vote for My &lt;own&gt; idea, 0 votes"' in page
+    assert 'aria-label="Vote for Steam the drum gap, 0 votes"' in page
+    assert 'aria-label="votes"' not in page
+    # Their own idea: the reason is in words from the start; the button is not disabled (focus).
+    attributes, text = _note(page, own.id)
+    assert text == "You cannot vote for your own solution." and "data-refused" not in attributes
+    button = re.search(rf'<form [^>]*id="vote-{own.id}"[^>]*>.*?<button([^>]*)>', page, re.S).group(1)
+    assert 'aria-disabled="true"' in button and " disabled" not in button and "title=" not in button
+    assert f'aria-describedby="vote-{own.id}-note"' in button
+
+    # The in-place answer carries the button's new name and what its live region says.
+    answer = fan.post(f"/solutions/{other.id}/vote", data={"action": "add"}, headers={"Accept": "application/json"})
+    assert answer.json["name"] == "Vote for Steam the drum gap, 1 vote"
+    assert answer.json["said"] == (
+        "You voted for Steam the drum gap. It has 1 vote now. You have 2 votes left in this challenge."
+    )
+    back = fan.post(f"/solutions/{other.id}/vote", data={"action": "remove"}, headers={"Accept": "application/json"})
+    assert back.json["name"] == "Vote for Steam the drum gap, 0 votes"
+    assert back.json["said"].startswith("You withdrew your vote for Steam the drum gap. It has 0 votes now.")
+    refused = fan.post(f"/solutions/{own.id}/vote", data={"action": "add"}, headers={"Accept": "application/json"})
+    assert refused.status_code == 422 and refused.json["error"]["message"] == "You cannot vote for your own solution."
+
+
+def test_visitors_are_offered_log_in_to_vote_instead_of_a_budget(app, challenge, client):
+    idea = factories.solution(factories.user("author"), challenge, title="Steam the drum gap")
+    for url in (f"/challenges/{challenge.id}", f"/solutions/{idea.id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "data-budget-used" not in page and "of 3 used" not in page, url
+        assert re.search(r'<a href="/login\?next=[^"]*">Log in to vote</a>', page), url
+        assert 'aria-label="Log in to vote for Steam the drum gap, 0 votes"' in page, url
+    challenges.set_phase(factories.user("lead", community_roles={challenge.community: "staff"}), challenge, "review")
+    closed = client.get(f"/challenges/{challenge.id}").get_data(as_text=True)
+    assert ">Log in to vote</a>" not in closed  # no vote to log in for
