@@ -9,6 +9,7 @@ from flask_babel import force_locale, format_timedelta, get_locale, get_translat
 from flask_login import current_user
 
 from forum import zones
+from forum.clock import utcnow
 from forum.extensions import babel
 
 
@@ -28,6 +29,7 @@ def init_app(app):
     app.jinja_env.filters["timedelta"] = format_timedelta
     app.jinja_env.filters["iso"] = zones.iso
     app.jinja_env.globals["zone_names"] = zones.zone_names
+    app.jinja_env.globals["reader_zone_label"] = reader_zone_label
     app.context_processor(_language_context)
 
 
@@ -95,20 +97,26 @@ def html_lang():
     return str(get_locale()).replace("_", "-")
 
 
-def _format_datetime(value, format="medium"):
+def _format_datetime(value, format="medium", zone=True):
     """A stored (naive UTC) time in the reader's language and zone, the zone named:
     "Dec 20, 2026, 2:00 PM UTC", "2026年12月20日 22:00 (北京时间)". Babel directly, with the locale
     and zone looked up once per request: through Flask-Babel a page of fifty comments spent ~4 ms
     finding them again for every time."""
     if not value:
         return ""
-    locale, zone = formatting()
-    return format_in_zone(value, zone, locale, format)
+    locale, tzinfo = formatting()
+    return format_in_zone(value, tzinfo, locale, format, named=zone)
 
 
-def format_in_zone(value, zone, locale, format="medium"):
-    """`value` (naive UTC) in `zone`, with the zone's name; "medium" is the date with hours and
-    minutes (seconds say nothing to a reader planning to come)."""
+def reader_zone_label():
+    """The reader's zone as a heading says it once for a column of times (shown with zone=False)."""
+    locale, tzinfo = formatting()
+    return zones.zone_label(tzinfo, zones.to_local(utcnow(), tzinfo), locale)
+
+
+def format_in_zone(value, zone, locale, format="medium", named=True):
+    """`value` (naive UTC) in `zone`, with the zone's name unless `named` is false; "medium" is the
+    date with hours and minutes (seconds say nothing to a reader planning to come)."""
     local = zones.to_local(value, zone)
     if format == "medium":
         pattern = dates.get_datetime_format("medium", locale=locale)
@@ -117,6 +125,8 @@ def format_in_zone(value, zone, locale, format="medium"):
         )
     else:
         shown = dates.format_datetime(local, format, locale=locale)
+    if not named:
+        return shown
     label = zones.zone_label(zone, local, locale)
     return f"{shown} {label}" if label == "UTC" else f"{shown} ({label})"
 
