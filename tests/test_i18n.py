@@ -1,6 +1,7 @@
 """Both languages: the choice (header switch, account, browser), the catalogs, dates."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -69,6 +70,29 @@ def test_dates_follow_the_locale(app, client):
     assert "年" in chinese and "加入" in chinese
 
 
+def test_dates_are_the_readers_day_and_times_name_the_zone(app, community, users):
+    """A comment written at 20:00 UTC on 20 December is from the 21st in Beijing: its date, its time
+    and its zone follow the reader; <time datetime> stays UTC, in whole seconds."""
+    from datetime import datetime
+
+    from forum.solutions.models import Comment
+
+    challenge = factories.challenge(users["staff"], community, title="Late-night laundry")
+    solution = factories.solution(users["fan"], challenge)
+    written = datetime(2026, 12, 20, 20, 0, 0, 654321)
+    db.session.add(
+        Comment(solution_id=solution.id, author_id=users["fan"].id, body="Hi", body_html="<p>Hi</p>", created=written)
+    )
+    db.session.commit()
+    reader = app.test_client()
+    reader.set_cookie("tz", "Asia/Shanghai")
+    page = reader.get(f"/solutions/{solution.id}", headers={"Accept-Language": "zh-CN"}).get_data(True)
+    assert '<time datetime="2026-12-20T20:00:00Z"' in page
+    assert "2026/12/21 04:00 (北京时间)" in page
+    english = app.test_client().get(f"/solutions/{solution.id}", headers={"Accept-Language": "en"}).get_data(True)
+    assert "12/20/26, 8:00\u202fPM UTC" in english
+
+
 def test_form_validation_messages_are_translated(client):
     body = client.post("/register", data={"username": "ab"}, headers={"Accept-Language": "zh-CN"}).get_data(True)
     assert "字段长度必须介于 3 到 30 个字符之间" in body
@@ -129,3 +153,30 @@ def test_a_mail_from_an_english_page_speaks_its_recipients_language(app, client)
     assert "We have sent a message" in page.get_data(as_text=True)  # the page in English
     [message] = mail.sent("wang@example.com")
     assert message.subject == "你已经有 Cocreate 账号了"
+
+
+# One word for each thing (README.md, "Glossary for translators"): words the Chinese catalog must
+# not use, and the word an English term must always become.
+NOT_OURS = ("创意", "解决方案", "正式活动", "工作人员", "原型", "员工", "点子", "提案")
+ALWAYS = {
+    r"\bevents?\b": "线下活动",
+    r"\bcampaigns?\b": "官方活动",
+    r"\b(ideas?|solutions?)\b": "方案",
+    r"\badmins?\b": "管理员",
+    r"\bproduct team\b": "产品团队",
+}
+
+
+def test_the_chinese_catalog_says_one_word_for_each_thing():
+    with open(os.path.join(CATALOG, "messages.po"), "rb") as f:
+        catalog = [m for m in read_po(f) if m.id and not m.fuzzy and m.string]
+    wrong = []
+    for message in catalog:
+        english = message.id[0] if isinstance(message.id, tuple) else message.id
+        chinese = " ".join(message.string) if isinstance(message.string, tuple) else message.string
+        wrong += [(english, chinese, word) for word in NOT_OURS if word in chinese]
+        said = re.sub(r"%\(\w+\)\w|`[^`]*`", "", english)  # placeholders and code are not words
+        wrong += [
+            (english, chinese, zh) for term, zh in ALWAYS.items() if re.search(term, said, re.I) and zh not in chinese
+        ]
+    assert wrong == [], "see the glossary in README.md"
