@@ -1,6 +1,7 @@
 """Flask commands: worker, create-user, create-token, seed-demo, search reindex|drain, points rebuild,
 export solutions, seed-bench. A command that changes the forum is a door: it writes in one unit of work."""
 
+import functools
 import logging
 import sys
 import time
@@ -12,6 +13,7 @@ from flask import current_app
 from forum import demo, jobs
 from forum.accounts import services as accounts
 from forum.accounts import tokens
+from forum.audit import COMMAND_LINE, started_by
 from forum.communities import services as communities
 from forum.errors import DomainError
 from forum.exports import services as exports
@@ -23,6 +25,17 @@ from forum.search.rebuild import rebuild_index
 from forum.transaction import unit_of_work, writes
 
 ROLES = ("fan", "staff", "product", "admin")
+
+
+def audited_as_command_line(command):
+    """What the command does without an actor is logged as the command line's doing."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        with started_by(COMMAND_LINE):
+            return command(*args, **kwargs)
+
+    return run
 
 
 def init_app(app):
@@ -168,6 +181,7 @@ def search_drain():
 @click.option("--password", required=True)
 @click.option("--role", type=click.Choice(ROLES), default="fan", show_default=True)
 @click.option("--community", "community_slug", help="Community for a staff or product-team role.")
+@audited_as_command_line
 @writes
 def create_user(name, email, password, role, community_slug):
     """Create a user with a role; staff need --community, product may have one."""
@@ -189,6 +203,7 @@ def create_user(name, email, password, role, community_slug):
 
 
 @click.command("seed-demo")
+@audited_as_command_line
 def seed_demo():
     """Load the demo communities and users on first run; print the demo logins."""
     path = demo.logins_file(current_app.config["SQLALCHEMY_DATABASE_URI"], current_app.instance_path)

@@ -2,13 +2,16 @@
 
 import os
 import re
+from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from forum.accounts.models import User
-from forum.audit import AuditEntry
+from forum.audit import ACTION_LABELS, AuditEntry
 from forum.communities.models import Community
 from forum.extensions import db
+from forum.transaction import unit_of_work
 from tests import factories
 
 
@@ -105,14 +108,26 @@ def test_user_search_and_audit_filter(app, users, login):
     assert ">Fan<" in found and ">staff<" not in found
     assert admin.get("/admin/users?q=%25_%5C").status_code == 200
     audit = admin.get("/admin/audit?action=role.grant").get_data(as_text=True)
-    assert "role.grant" in audit and "user.site_role" not in audit.split("<tbody>")[1]
+    assert _actions(audit) == ["role.grant"]
+
+
+def _log(page):
+    """The entries part of the audit page (the filter form lists every action)."""
+    return page.split('<ol class="audit-log">')[1].split("</ol>")[0] if '<ol class="audit-log">' in page else ""
+
+
+def _actions(page):
+    return re.findall(r'data-action="([a-z_.]+)"', _log(page))
 
 
 def test_audit_actions_are_named_in_the_readers_language(app, users, login):
     admin = login(users["admin"])
     audit = admin.get("/admin/audit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
-    assert "授予角色" in audit and "<code>role.grant</code>" in audit  # the name, and the code beside it
+    assert "授予角色" in _log(audit) and ">role.grant<" not in audit  # the name, not the code
     assert '<option value="role.grant" >授予角色</option>' in audit
+    # Every action has a name in the list, and the names are Chinese.
+    options = re.findall(r'<option value="([a-z_]+\.[a-z_]+)" >([^<]*)</option>', audit)
+    assert len(options) == len(ACTION_LABELS) and all(not re.search("[a-z]", label) for _code, label in options)
 
 
 def test_every_recorded_action_has_a_name():
@@ -144,12 +159,12 @@ def test_audit_log_filters_by_community_and_actor(app, users, login, community):
     from forum.challenges.services import set_phase
 
     challenge = factories.challenge(users["staff"], community)
-    set_phase(users["staff"], challenge, "voting")
+    factories.door(set_phase, users["staff"], challenge, "voting")
     admin = login(users["admin"])
     page = admin.get(f"/admin/audit?community={community.id}&actor=STAFF").get_data(as_text=True)
-    rows = page.split("<tbody>")[1]
-    assert "challenge.phase" in rows and "role.grant" not in rows
-    assert "challenge.phase" not in admin.get("/admin/audit?actor=admin").get_data(as_text=True).split("<tbody>")[1]
+    assert _actions(page) == ["challenge.phase"]
+    assert "challenge.phase" not in _actions(admin.get("/admin/audit?actor=admin").get_data(as_text=True))
+    assert _actions(admin.get("/admin/audit?actor=nobody-at-all").get_data(as_text=True)) == []
 
 
 @pytest.mark.parametrize(
@@ -157,9 +172,157 @@ def test_audit_log_filters_by_community_and_actor(app, users, login, community):
     [
         "/admin/users?before=99999999999999999",
         "/admin/users?q=a%00b",
-        "/admin/audit?before=99999999999999&community=88888888888888",
-        "/admin/audit?action=x%00y&actor=%00",
+        "/admin/audit?cursor=99999999999999&community=88888888888888",
+        "/admin/audit?action=x%00y&actor=%00&cause=%00",
+        "/admin/audit?since=2026-13-45&until=9999-12-31",
+        "/admin/audit?since=0001-01-01&until=0001-01-01",
+        "/admin/audit?cursor=WzE4NDQ2NzQ0MDczNzA5NTUxNjE1XQ",
+        "/admin/audit?since=" + "9" * 60,
     ],
 )
 def test_malformed_paging_and_filters_are_ignored_not_fatal(app, users, login, url):
     assert login(users["admin"]).get(url).status_code == 200
+
+
+def test_a_change_reads_as_fields_before_and_after_in_the_readers_language(app, users, login, community):
+    admin = login(users["admin"])
+    admin.post(f"/admin/communities/{community.slug}/edit", data={"name": "空调 · Air", "description": "Cool"})
+    english = _log(admin.get("/admin/audit?action=community.update").get_data(as_text=True))
+    assert "\\u" not in english and "&#34;" not in english and "{" not in english  # no JSON, no escapes
+    assert re.search(
+        r"<th scope=\"row\">Name</th><td[^>]*>海尔洗衣机 · Haier Washers</td><td[^>]*>空调 · Air</td>", english
+    )
+    assert "Description" in english and "slug" not in english.lower().split("audit-changes")[1]  # unchanged: left out
+    chinese = _log(
+        admin.get("/admin/audit?action=community.update", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    )
+    assert "编辑社区" in chinese and '<th scope="row">名称</th>' in chinese and "空调 · Air" in chinese
+
+
+def test_values_are_named_not_coded(app, users, login, community):
+    from forum.review.status import change_status
+
+    challenge = factories.challenge(users["staff"], community, vote_budget=3)
+    idea = factories.solution(factories.user("maker"), challenge)
+    from forum.challenges.services import set_phase
+
+    factories.door(set_phase, users["staff"], challenge, "review")
+    factories.door(change_status, users["staff"], idea, "shortlisted", "入围了")
+    admin = login(users["admin"])
+    page = _log(admin.get("/admin/audit").get_data(as_text=True))
+    assert "Staff review" in page and "Submissions open" in page and "Shortlisted" in page and "入围了" in page
+    assert ">review<" not in page and ">shortlisted<" not in page
+    chinese = _log(admin.get("/admin/audit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True))
+    assert "已入围" in chinese and "变更方案状态" in chinese
+
+
+def test_an_auto_hide_is_credited_to_the_reports(app, users, login, community):
+    from forum.moderation import services as moderation
+
+    idea = factories.solution(factories.user("maker"), factories.challenge(users["staff"], community))
+    for number in range(3):
+        factories.door(moderation.raise_flag, factories.user(f"reporter{number}"), idea, "spam")
+    entry = db.session.execute(db.select(AuditEntry).filter_by(action="content.auto_hide")).scalar_one()
+    assert entry.actor_id is None and entry.cause == "reports" and entry.cause_count == 3
+    admin = login(users["admin"])
+    raw = admin.get("/admin/audit?cause=reports").get_data(as_text=True)
+    page = _log(raw)
+    assert _actions(raw) == ["content.auto_hide"]
+    assert "3 reports" in page and "command line" not in page.lower() and "Hidden after fans" in page
+    assert "Public" in page and "Hidden" in page
+    chinese = _log(admin.get("/admin/audit?cause=reports", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True))
+    assert "3 条举报" in chinese and "命令行" not in chinese
+
+
+def test_a_deadline_moves_the_phase_and_is_credited_to_the_deadline(app, users, login, community):
+    from forum.challenges.models import Challenge
+    from forum.challenges.services import apply_deadlines
+    from forum.clock import utcnow
+
+    passed = factories.challenge(users["staff"], community, submission_ends=utcnow() - timedelta(hours=1))
+    later = factories.challenge(users["staff"], community, submission_ends=utcnow() + timedelta(days=1))
+    apply_deadlines()
+    apply_deadlines()  # nothing more to move: one entry
+    assert db.session.get(Challenge, passed.id).phase == "voting"
+    assert db.session.get(Challenge, later.id).phase == "submission"
+    entry = db.session.execute(db.select(AuditEntry).filter_by(action="challenge.phase")).scalar_one()
+    assert (entry.target_id, entry.actor_id, entry.cause) == (passed.id, None, "deadline")
+    assert (entry.before, entry.after) == ({"phase": "submission"}, {"phase": "voting"})
+    page = _log(login(users["admin"]).get("/admin/audit?cause=deadline").get_data(as_text=True))
+    assert "Deadline" in page and "automatic" in page and "Voting" in page
+
+
+def test_the_command_line_is_named_as_such(app, runner, users, login):
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "cli-made",
+            "--email",
+            "c@example.com",
+            "--password",
+            factories.PASSWORD,
+            "--role",
+            "admin",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    entry = db.session.execute(db.select(AuditEntry).filter_by(action="user.site_role")).scalars().all()[-1]
+    assert (entry.actor_id, entry.cause) == (None, "command_line")
+    page = _log(login(users["admin"]).get("/admin/audit?cause=command_line").get_data(as_text=True))
+    assert "Command line" in page and "Member #" in page and "cli-made" in page
+
+
+def test_the_log_is_paged_and_narrowed_by_dates(app, users, login, community):
+    from forum.audit import record_action
+
+    def entries(count, day):
+        with unit_of_work():
+            for _ in range(count):
+                record_action(users["admin"], "role.grant", users["fan"], community=community).created = day
+
+    entries(60, datetime(2026, 11, 2, 12))
+    entries(5, datetime(2026, 11, 20, 8))
+    admin = login(users["admin"])
+    first = admin.get("/admin/audit?action=role.grant").get_data(as_text=True)
+    assert len(_actions(first)) == 50
+    cursor = re.search(r'cursor=([\w-]+)"', first).group(1)
+    second = admin.get(f"/admin/audit?action=role.grant&cursor={cursor}").get_data(as_text=True)
+    assert len(_actions(second)) == 15 + 1 and 'rel="next"' not in second  # and the fixture's own grant
+    november_2 = admin.get("/admin/audit?since=2026-11-02&until=2026-11-02").get_data(as_text=True)
+    assert len(_actions(november_2)) == 50 and 'rel="next"' in november_2
+    assert "since=2026-11-02" in re.search(r'href="([^"]*rel|[^"]*)" rel="next"', november_2).group(0)
+    late = admin.get("/admin/audit?since=2026-11-03&until=2026-11-30").get_data(as_text=True)
+    assert len(_actions(late)) == 5 and 'value="2026-11-03"' in late
+
+
+def test_each_filter_reads_the_log_through_an_index(app, users):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the query plan is SQLite's")
+    from forum.admin.services import AuditFilters, audit_entries
+
+    plans = {}
+    for name, filters in {
+        "action": AuditFilters(action="role.grant"),
+        "actor": AuditFilters(actor="admin"),
+        "community": AuditFilters(community_id=1),
+        "cause": AuditFilters(cause="reports"),
+    }.items():
+        statements = []
+
+        def keep(conn, cursor, statement, parameters, context, executemany, statements=statements):
+            if "FROM audit_entry" in statement:
+                statements.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            audit_entries(filters, cursor="WzEwMDBd")  # a deep page: ids below 1000
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        statement, parameters = statements[-1]
+        with db.engine.connect() as conn:
+            plans[name] = " ".join(
+                str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            )
+    for name, plan in plans.items():
+        assert "USING INDEX ix_audit_entry_" in plan or "USING COVERING INDEX ix_audit_entry_" in plan, (name, plan)
+        assert "TEMP B-TREE" not in plan, (name, plan)  # read in order from the index, not sorted afterwards

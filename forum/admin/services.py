@@ -1,10 +1,17 @@
 """Admin queries: users and audit entries, paged by id so deep pages cost what page one does."""
 
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import User
+from forum.accounts.services import username_key
 from forum.audit import AuditEntry
 from forum.extensions import db
+from forum.paging import keyset_page
+
+AUDIT_PAGE = 50
 
 
 def find_users(query=None, before_id=None, limit=50):
@@ -18,25 +25,39 @@ def find_users(query=None, before_id=None, limit=50):
     return _page(stmt, User.id, before_id, limit)
 
 
-def audit_entries(action=None, before_id=None, limit=50, community_id=None, actor=None):
-    """Audit entries newest first, optionally of one action, community or actor (a username);
-    returns (rows, next_before_id)."""
-    stmt = (
-        db.select(AuditEntry)
-        .options(joinedload(AuditEntry.actor), joinedload(AuditEntry.community))
-        .order_by(AuditEntry.id.desc())
-    )
-    if action:
-        stmt = stmt.filter_by(action=action)
-    if community_id:
-        stmt = stmt.filter_by(community_id=community_id)
-    if actor:
-        stmt = stmt.join(User, AuditEntry.actor_id == User.id).where(User.username_key == actor.strip().casefold())
-    return _page(stmt, AuditEntry.id, before_id, limit)
+@dataclass
+class AuditFilters:
+    """What the audit log is narrowed to; each filter has an index ending with the id."""
+
+    action: str | None = None
+    community_id: int | None = None
+    actor: str | None = None  # a username
+    cause: str | None = None  # what started an automatic action (audit.CAUSES)
+    since: date | None = None  # the first day shown, UTC
+    until: date | None = None  # the last day shown, UTC
 
 
-def audit_actions():
-    return db.session.execute(db.select(AuditEntry.action).distinct().order_by(AuditEntry.action)).scalars().all()
+def audit_entries(filters, cursor=None, limit=AUDIT_PAGE):
+    """Audit entries newest first, narrowed by `filters`, a page from `cursor`: a paging.Page.
+    Raises RuleBroken (field `cursor`) for a cursor the log did not make."""
+    stmt = db.select(AuditEntry).options(joinedload(AuditEntry.actor), joinedload(AuditEntry.community))
+    if filters.action:
+        stmt = stmt.where(AuditEntry.action == filters.action)
+    if filters.community_id:
+        stmt = stmt.where(AuditEntry.community_id == filters.community_id)
+    if filters.actor:
+        # The id first (a unique index), so the log is read through its (actor_id, id) index.
+        actor_id = db.session.execute(
+            db.select(User.id).where(User.username_key == username_key(filters.actor.strip()))
+        ).scalar()
+        stmt = stmt.where(AuditEntry.actor_id == (actor_id or 0))
+    if filters.cause:
+        stmt = stmt.where(AuditEntry.cause == filters.cause)
+    if filters.since:
+        stmt = stmt.where(AuditEntry.created >= datetime.combine(filters.since, time.min))
+    if filters.until and filters.until < date.max:
+        stmt = stmt.where(AuditEntry.created < datetime.combine(filters.until + timedelta(days=1), time.min))
+    return keyset_page(stmt, (AuditEntry.id,), cursor, limit)
 
 
 def _page(stmt, id_column, before_id, limit):

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from forum import text
-from forum.audit import record_action
+from forum import jobs, text
+from forum.audit import DEADLINE, record_action
 from forum.challenges.models import PHASES, Challenge
 from forum.clock import utcnow
 from forum.database import get_or_raise
@@ -28,6 +28,7 @@ from forum.permissions import (
 from forum.solutions import follows
 from forum.solutions.models import Solution, Vote
 from forum.solutions.ranking import hot_score
+from forum.transaction import unit_of_work
 from forum.validation import checked_markdown, checked_text
 
 TITLE_MAX = 200
@@ -151,6 +152,33 @@ def set_phase(actor, challenge, phase):
         after={"phase": phase},
     )
     notify(_participants(challenge), "phase", actor=actor, challenge=challenge, detail=phase)
+
+
+@jobs.job("challenges.deadlines", sweep=True)
+def apply_deadlines():
+    """Store the phase a campaign's passed deadlines gave it (pages show it already, computed when
+    read), each move logged as the deadline's doing. The consumer runs it every minute."""
+    now = utcnow()
+    passed = db.or_(
+        db.and_(Challenge.phase == "submission", Challenge.submission_ends <= now),
+        db.and_(Challenge.phase == "voting", Challenge.voting_ends <= now),
+    )
+    with unit_of_work():
+        # Another consumer's sweep skips the rows this one moves (PostgreSQL; SQLite's write lock
+        # already lets one at a time in).
+        stmt = db.select(Challenge).where(passed).order_by(Challenge.id).with_for_update(skip_locked=True, of=Challenge)
+        for challenge in db.session.execute(stmt).scalars():
+            before, phase = challenge.phase, challenge.current_phase(now)
+            challenge.phase = phase
+            record_action(
+                None,
+                "challenge.phase",
+                challenge,
+                community=challenge.community,
+                before={"phase": before},
+                after={"phase": phase},
+                cause=DEADLINE,
+            )
 
 
 def check_phase(actor, challenge, phase):

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from forum.audit import AuditEntry, record_action
+from forum.audit import REPORTS, AuditEntry, record_action
 from forum.challenges.models import Challenge
 from forum.clock import utcnow
 from forum.database import get_or_raise
@@ -58,9 +58,19 @@ def raise_flag(actor, target, reason, detail=""):
             )
     except IntegrityError:
         raise RuleBroken(_l("You have already reported this. Staff will look at it.")) from None
-    if target.visibility == "public" and _open_reporters(target) >= community.flag_threshold:
+    reporters = _open_reporters(target) if target.visibility == "public" else 0
+    if reporters and reporters >= community.flag_threshold:
         target.visibility = "hidden"
-        record_action(None, "content.auto_hide", target, community=community, after={"flags": community.flag_threshold})
+        record_action(
+            None,
+            "content.auto_hide",
+            target,
+            community=community,
+            before={"visibility": "public"},
+            after={"visibility": "hidden"},
+            cause=REPORTS,
+            count=reporters,
+        )
         notify({target.author_id}, "hidden", **_notice_target(target), detail="flags")
 
 
