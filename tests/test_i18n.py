@@ -81,7 +81,14 @@ def test_dates_are_the_readers_day_and_times_name_the_zone(app, community, users
     solution = factories.solution(users["fan"], challenge)
     written = datetime(2026, 12, 20, 20, 0, 0, 654321)
     db.session.add(
-        Comment(solution_id=solution.id, author_id=users["fan"].id, body="Hi", body_html="<p>Hi</p>", created=written)
+        Comment(
+            challenge_id=challenge.id,
+            solution_id=solution.id,
+            author_id=users["fan"].id,
+            body="Hi",
+            body_html="<p>Hi</p>",
+            created=written,
+        )
     )
     db.session.commit()
     reader = app.test_client()
