@@ -133,3 +133,66 @@ def test_preview_keep_pictures_lightbox_and_author(page, challenge, language, tm
     author.click()
     expect(page.locator("h1")).to_contain_text(words["name"])
     assert not page.console_errors
+
+
+PROFILE_WORDS = {
+    "en": {"ideas": "Ideas", "problems": "Challenges posted", "comments": "Comments", "older": "Show older",
+           "dashboard": "Staff dashboard", "reader": "as the product team", "team": "product_lin"},
+    "zh_Hans": {"ideas": "方案", "problems": "发布的挑战", "comments": "评论", "older": "查看更早的",
+                "dashboard": "官方看板", "reader": "产品团队身份", "team": "产品小林"},
+}  # fmt: skip
+
+
+@pytest.fixture
+def discussion(app, language):
+    from forum.solutions.comments import add_comment
+    from forum.transaction import unit_of_work
+
+    community = factories.community(slug="haier-washers", name="海尔洗衣机 · Haier Washers")
+    staff = factories.user("haier_staff", community_roles={community: "staff"})
+    author = factories.user(WORDS[language]["name"], locale=language)
+    factories.user(PROFILE_WORDS[language]["team"], community_roles={community: "product"}, locale=language)
+    problem = factories.challenge(author, community, title="洗衣机二次污染 · Laundry re-soiled")
+    idea = factories.solution(author, problem, title="蒸汽清洁桶缝 · Steam-clean the drum gap")
+    with unit_of_work():
+        for n in range(12):
+            add_comment(author, problem, f"第 {n} 条想法 · remark {n}", solution=idea)
+        add_comment(staff, problem, "We are testing this in Qingdao.", solution=idea)
+    db.session.commit()
+    return {"slug": community.slug, "solution": idea.id}
+
+
+def test_linked_authors_profile_lists_avatars_and_the_dashboard_read_by_the_product_team(page, discussion, language):
+    words, labels = WORDS[language], PROFILE_WORDS[language]
+    log_in(page, labels["team"])
+    page.goto(f"/solutions/{discussion['solution']}")
+    # Every comment names its author with a link and an avatar; the staff member's leads to their profile.
+    staff_link = page.locator(".comment-head a.author", has_text="haier_staff")
+    expect(staff_link.locator("svg.avatar")).to_be_visible()
+    expect(page.locator(".comment-head a.author", has_text=words["name"])).to_have_count(12)
+    screenshot(page, f"writing-comment-authors-{language}")
+    page.locator(".solution-head a.author").click()
+
+    # The author's profile: avatar, ideas, challenges posted, comments ten at a time.
+    expect(page.locator("h1")).to_have_text(words["name"])
+    expect(page.locator(".profile-head svg.avatar text")).to_have_text(words["name"][0].upper())
+    for heading in (labels["ideas"], labels["problems"], labels["comments"]):
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    comments = page.locator("#comments li")
+    expect(comments).to_have_count(10)
+    expect(comments.first).to_contain_text("remark 11")
+    screenshot(page, f"writing-profile-{language}")
+    page.locator("#comments").get_by_role("link", name=labels["older"]).click()
+    expect(comments).to_have_count(2)
+    expect(comments.last).to_contain_text("remark 0")
+    comments.first.get_by_role("link").click()
+    expect(page.locator(".comment", has_text="remark 1").first).to_be_visible()
+
+    # The product team reads the dashboard, without the staff's moderation link.
+    page.goto(f"/c/{discussion['slug']}")
+    page.get_by_role("button", name=labels["dashboard"]).click()  # a link drawn as a button
+    expect(page.get_by_role("note")).to_contain_text(labels["reader"])
+    expect(page.locator(".unanswered")).to_have_count(0)  # the staff member has answered the idea
+    expect(page.locator(f"a[href='/c/{discussion['slug']}/moderation']")).to_have_count(0)
+    screenshot(page, f"writing-dashboard-product-{language}")
+    assert not page.console_errors
