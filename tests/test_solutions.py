@@ -279,7 +279,7 @@ def test_the_vote_button_is_named_by_its_idea_and_says_why_in_words(app, challen
     answer = fan.post(f"/solutions/{other.id}/vote", data={"action": "add"}, headers={"Accept": "application/json"})
     assert answer.json["name"] == "Vote for Steam the drum gap, 1 vote"
     assert answer.json["said"] == (
-        "You voted for Steam the drum gap. It has 1 vote now. You have 2 votes left in this challenge."
+        "You voted for Steam the drum gap. It has 1 vote now. Votes left in this challenge: 2."
     )
     back = fan.post(f"/solutions/{other.id}/vote", data={"action": "remove"}, headers={"Accept": "application/json"})
     assert back.json["name"] == "Vote for Steam the drum gap, 0 votes"

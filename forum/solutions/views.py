@@ -2,7 +2,6 @@
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from forum.challenges.services import get_challenge_for
@@ -26,7 +25,7 @@ from forum.review.prototype_views import promote_form
 from forum.review.views import assign_form
 from forum.search.query import similar_solutions
 from forum.security import keeps_input_on_csrf_failure, signed_link
-from forum.solutions import comments, follows, merges, services, votes
+from forum.solutions import comments, follows, merges, services, vote_words, votes
 from forum.solutions.forms import CommentForm, SolutionForm
 from forum.solutions.models import STATUS_LABELS
 from forum.transaction import checkpoint, unit_of_work, writes
@@ -40,7 +39,7 @@ bp = Blueprint("solutions", __name__)
 def _vocabulary(state):
     # The feature's words for templates everywhere, set once when the blueprint is registered.
     state.app.jinja_env.globals.update(
-        status_labels=STATUS_LABELS, vote_name=vote_name, vote_login_name=vote_login_name
+        status_labels=STATUS_LABELS, vote_name=vote_words.name, vote_login_name=vote_words.login_name
     )
 
 
@@ -155,52 +154,15 @@ def _voted(solution, voted):
     challenge = solution.challenge
     count = solution.vote_count
     used = votes.budget_used(current_user, challenge)
-    if voted:
-        said = ngettext(
-            "You voted for %(title)s. It has %(num)d vote now.",
-            "You voted for %(title)s. It has %(num)d votes now.",
-            count,
-            title=solution.title,
-        )
-    else:
-        said = ngettext(
-            "You withdrew your vote for %(title)s. It has %(num)d vote now.",
-            "You withdrew your vote for %(title)s. It has %(num)d votes now.",
-            count,
-            title=solution.title,
-        )
-    if challenge.vote_budget:
-        left = max(challenge.vote_budget - used, 0)
-        said += " " + ngettext(
-            "You have %(num)d vote left in this challenge.", "You have %(num)d votes left in this challenge.", left
-        )
+    left = max(challenge.vote_budget - used, 0) if challenge.vote_budget else None
     return {
         "voted": voted,
         "votes": count,
         "budget": challenge.vote_budget,
         "budget_used": used,
-        "name": vote_name(solution, count),
-        "said": said,
+        "name": vote_words.name(solution, count),
+        "said": vote_words.said(solution, voted, count, left),
     }
-
-
-def vote_name(solution, count=None):
-    """The vote button's accessible name: its idea and its count. Whether the fan's vote is in is
-    the button's aria-pressed, so the name stays the same when it changes."""
-    count = solution.vote_count if count is None else count
-    return ngettext(
-        "Vote for %(title)s, %(num)d vote", "Vote for %(title)s, %(num)d votes", count, title=solution.title
-    )
-
-
-def vote_login_name(solution):
-    """A visitor's vote link's accessible name: it leads to logging in."""
-    return ngettext(
-        "Log in to vote for %(title)s, %(num)d vote",
-        "Log in to vote for %(title)s, %(num)d votes",
-        solution.vote_count,
-        title=solution.title,
-    )
 
 
 @bp.route("/solutions/<int:solution_id>/follow", methods=["POST"])
