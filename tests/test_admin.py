@@ -326,3 +326,19 @@ def test_each_filter_reads_the_log_through_an_index(app, users):
     for name, plan in plans.items():
         assert "USING INDEX ix_audit_entry_" in plan or "USING COVERING INDEX ix_audit_entry_" in plan, (name, plan)
         assert "TEMP B-TREE" not in plan, (name, plan)  # read in order from the index, not sorted afterwards
+
+
+def test_changes_name_the_fields_and_values(app):
+    from forum.admin.changes import changes
+
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        rows = changes(
+            {"hold_first_posts": False, "flag_threshold": 3, "tags": ["蒸汽"], "same": 1},
+            {"hold_first_posts": True, "flag_threshold": 5, "tags": ["蒸汽", "滚筒"], "same": 1, "body": "长" * 400},
+        )
+    read = {row.label: (row.before.text, row.after.text) for row in rows}
+    assert read["新成员的首次发布需审核"] == ("否", "是")
+    assert read["自动隐藏所需举报数"] == ("3", "5")
+    assert read["tags"] == ('["蒸汽"]', '["蒸汽", "滚筒"]')  # a field without a name keeps its key, in real characters
+    assert read["正文"][0] == "—" and len(read["正文"][1]) == 300 and read["正文"][1].endswith("…")
+    assert "same" not in read  # unchanged: left out
