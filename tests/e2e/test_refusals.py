@@ -178,6 +178,38 @@ def test_with_javascript_a_vote_keeps_focus_is_named_announced_and_refused_besid
     assert page.console_errors == [] or all("422" in e for e in page.console_errors)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_second_press_while_the_vote_is_on_its_way_sends_nothing_and_focus_stays(page, campaign, language):
+    made = campaign(language)
+    log_in(page, "lin_wei")
+    # Count the vote requests the page makes, and hold the first on its way until the test lets it go.
+    page.add_init_script(
+        "window.voteRequests = 0; const send = window.fetch;"
+        "window.fetch = (...args) => { window.voteRequests += 1; return send(...args); };"
+    )
+    held = []
+    page.route("**/solutions/*/vote", lambda route: held.append(route))
+    page.goto(made["challenge"])
+    first_id, first_title = made["first"]
+    button = page.locator(f"#vote-{first_id} button")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-disabled", "true")  # on its way: pressed again, it waits
+    page.keyboard.press("Enter")
+    page.keyboard.press(" ")
+    assert page.evaluate("window.voteRequests") == 1
+    assert _has_focus(page, button), "focus left the button while its vote was on its way"
+    expect(button).not_to_have_attribute("disabled", re.compile(".*"))
+    page.wait_for_function("() => true")  # the route handler has had its turn
+    assert len(held) == 1
+    held[0].continue_()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button).not_to_have_attribute("aria-disabled", re.compile(".*"))
+    expect(button).to_have_accessible_name(words(language, "name", title=first_title, n=1))
+    assert _has_focus(page, button)
+    assert page.evaluate("window.voteRequests") == 1
+
+
 @pytest.fixture(params=list(VIEWPORTS))
 def plain_page(request, browser, live_server):
     """A browser page without JavaScript, at phone or desktop width."""
