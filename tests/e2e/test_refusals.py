@@ -32,7 +32,7 @@ WORDS = {
         "own": "You cannot vote for your own solution.",
         "closed": "Voting has closed for this challenge.",
         "log_in": "Log in to vote",
-        "switch": "简体中文",
+        "too_fast": "Too many votes at once. Wait a minute, then try again.",
     },
     "zh": {
         "locale": "zh_Hans",
@@ -44,7 +44,7 @@ WORDS = {
         "own": "不能给自己的方案投票。",
         "closed": "这个挑战的投票已截止。",
         "log_in": "登录后投票",
-        "switch": "简体中文",
+        "too_fast": "投票太频繁了。请等一分钟再试。",
     },
 }
 LANGUAGES = list(WORDS)
@@ -208,6 +208,15 @@ def test_a_second_press_while_the_vote_is_on_its_way_sends_nothing_and_focus_sta
     expect(button).to_have_accessible_name(words(language, "name", title=first_title, n=1))
     assert _has_focus(page, button)
     assert page.evaluate("window.voteRequests") == 1
+
+    # Past the rate limit the forum answers 429, in English numbers: the fan reads why, in words.
+    page.unroute("**/solutions/*/vote")
+    too_many = {"error": {"code": "too_many_requests", "message": "30 per 1 minute"}}
+    page.route("**/solutions/*/vote", lambda route: route.fulfill(status=429, json=too_many))
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#vote-{first_id}-note")).to_have_text(words(language, "too_fast"))
+    expect(button).to_have_attribute("aria-pressed", "true")
+    assert _has_focus(page, button)
 
 
 @pytest.fixture(params=list(VIEWPORTS))
