@@ -342,3 +342,35 @@ def test_changes_name_the_fields_and_values(app):
     assert read["tags"] == ('["蒸汽"]', '["蒸汽", "滚筒"]')  # a field without a name keeps its key, in real characters
     assert read["正文"][0] == "—" and len(read["正文"][1]) == 300 and read["正文"][1].endswith("…")
     assert "same" not in read  # unchanged: left out
+
+
+@pytest.mark.skipif(bool(os.environ.get("COCREATE_TEST_DATABASE_URL")), reason="a scratch SQLite database")
+def test_the_migration_credits_older_automatic_entries(make_app, tmp_path):
+    import sqlite3
+
+    from flask_migrate import downgrade as migrate_downgrade
+    from flask_migrate import upgrade as migrate_upgrade
+
+    scratch = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'audit.db'}")
+    with scratch.app_context():
+        migrate_upgrade(revision="0026")
+        raw = sqlite3.connect(tmp_path / "audit.db")
+        columns = raw.execute("PRAGMA table_info(user_account)").fetchall()
+        needed = [(name, 1 if "INT" in kind or "BOOL" in kind else "x") for _, name, kind, notnull, _, _ in columns
+                  if notnull and name != "id"]  # fmt: skip
+        names, marks = ", ".join(n for n, _ in needed), ", ".join("?" for _ in needed)
+        raw.execute(f"INSERT INTO user_account (id, {names}) VALUES (1, {marks})", [v for _, v in needed])  # noqa: S608
+        raw.executemany(
+            "INSERT INTO audit_entry (actor_id, action, target_type, target_id, after, created) "
+            "VALUES (?, ?, 'solution', 1, ?, '2026-11-01')",
+            [(None, "content.auto_hide", '{"flags": 3}'), (None, "role.grant", '{"role": "staff"}'),
+             (1, "content.hide", None)],
+        )  # fmt: skip
+        raw.commit()
+        raw.close()
+        migrate_upgrade(revision="0027")
+        with db.engine.connect() as conn:
+            rows = conn.execute(db.text("SELECT actor_id, cause, cause_count FROM audit_entry ORDER BY id")).all()
+        assert [tuple(row) for row in rows] == [(None, "reports", 3), (None, "command_line", None), (1, None, None)]
+        migrate_downgrade(revision="0026")
+        db.engine.dispose()

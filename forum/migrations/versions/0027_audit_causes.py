@@ -28,17 +28,17 @@ entries = sa.table(
 
 
 def upgrade():
-    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('cause', sa.String(length=16), nullable=True))
-        batch_op.add_column(sa.Column('cause_count', sa.Integer(), nullable=True))
-        batch_op.drop_index('ix_audit_entry_action')
-        batch_op.drop_index('ix_audit_entry_actor_id')
-        batch_op.drop_index('ix_audit_entry_community_id')
-        batch_op.create_index('ix_audit_entry_actor_id_id', ['actor_id', 'id'], unique=False)
-        batch_op.create_index('ix_audit_entry_action_id', ['action', 'id'], unique=False)
-        batch_op.create_index('ix_audit_entry_community_id_id', ['community_id', 'id'], unique=False)
-        batch_op.create_index('ix_audit_entry_cause_id', ['cause', 'id'], unique=False)
-        batch_op.create_index('ix_audit_entry_created', ['created'], unique=False)
+    # Plain ALTER TABLE and CREATE INDEX, on SQLite too: the log is large, and a batch would copy it.
+    op.add_column('audit_entry', sa.Column('cause', sa.String(length=16), nullable=True))
+    op.add_column('audit_entry', sa.Column('cause_count', sa.Integer(), nullable=True))
+    op.drop_index('ix_audit_entry_action', table_name='audit_entry')
+    op.drop_index('ix_audit_entry_actor_id', table_name='audit_entry')
+    op.drop_index('ix_audit_entry_community_id', table_name='audit_entry')
+    op.create_index('ix_audit_entry_actor_id_id', 'audit_entry', ['actor_id', 'id'], unique=False)
+    op.create_index('ix_audit_entry_action_id', 'audit_entry', ['action', 'id'], unique=False)
+    op.create_index('ix_audit_entry_community_id_id', 'audit_entry', ['community_id', 'id'], unique=False)
+    op.create_index('ix_audit_entry_cause_id', 'audit_entry', ['cause', 'id'], unique=False)
+    op.create_index('ix_audit_entry_created', 'audit_entry', ['created'], unique=False)
     # Until now an entry without an actor was either an auto-hide (its `after` held the
     # threshold that was reached) or a command: no account could be deleted yet.
     connection = op.get_bind()
@@ -60,14 +60,14 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_audit_entry_created', table_name='audit_entry')
+    op.drop_index('ix_audit_entry_cause_id', table_name='audit_entry')
+    op.drop_index('ix_audit_entry_community_id_id', table_name='audit_entry')
+    op.drop_index('ix_audit_entry_action_id', table_name='audit_entry')
+    op.drop_index('ix_audit_entry_actor_id_id', table_name='audit_entry')
+    op.create_index('ix_audit_entry_community_id', 'audit_entry', ['community_id'], unique=False)
+    op.create_index('ix_audit_entry_actor_id', 'audit_entry', ['actor_id'], unique=False)
+    op.create_index('ix_audit_entry_action', 'audit_entry', ['action'], unique=False)
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
-        batch_op.drop_index('ix_audit_entry_created')
-        batch_op.drop_index('ix_audit_entry_cause_id')
-        batch_op.drop_index('ix_audit_entry_community_id_id')
-        batch_op.drop_index('ix_audit_entry_action_id')
-        batch_op.drop_index('ix_audit_entry_actor_id_id')
-        batch_op.create_index('ix_audit_entry_community_id', ['community_id'], unique=False)
-        batch_op.create_index('ix_audit_entry_actor_id', ['actor_id'], unique=False)
-        batch_op.create_index('ix_audit_entry_action', ['action'], unique=False)
         batch_op.drop_column('cause_count')
         batch_op.drop_column('cause')
