@@ -205,3 +205,15 @@ def test_a_refused_merge_comes_back_with_what_was_typed(app, picker, users, logi
     assert response.status_code == 422 and message in page
     assert "\nKept</textarea>" in page
     assert db.session.get(Solution, picker["source"]).status == "open"
+
+
+def test_malformed_picker_input_is_answered_not_failed(app, picker, users, login):
+    staff = login(users["staff"])
+    url = f"/solutions/{picker['source']}/merge"
+    queries = ("?q=" + "x" * 5000, "?q=%00%01", "?q=steam&page=-5", "?q=steam&page=abc", "?q=steam&page=9999999999")
+    for query in queries:
+        assert staff.get(url + query).status_code == 200, query
+    for data in ({"choice": "abc"}, {"target": "-1"}, {"choice": "1e9"}, {"note": "x" * 5000, "target": "2"}):
+        response = staff.post(url, data={**data, "confirmed": "1"})
+        assert response.status_code == 422, data
+    assert db.session.get(Solution, picker["source"]).status == "open"
