@@ -34,6 +34,7 @@ ACCESS = {
     "review.release_new": "staff",
     "accounts.confirm_address": "public",
     "accounts.change_language": "member",
+    "accounts.change_time_zone": "member",
     "accounts.switch_language": "member",
     "accounts.request_confirmation": "member",
     "solutions.follow_from_mail": "public",
@@ -63,6 +64,9 @@ ACCESS = {
     "review.post_update": "staff",
     "review.create_event": "staff",
     "review.signup": "member",
+    "review.roster": "staff",
+    "review.roster_csv": "staff",
+    "review.attendance": "staff",
     "review.merge": "staff",
     "review.dashboard": "reviews",
     "review.undo_merge": "staff",
@@ -163,18 +167,21 @@ def _sample_content(community, users):
     from forum.clock import utcnow
     from forum.review import prototypes, status
 
+    attendee = factories.user("attendee")
     with unit_of_work():
         status.change_status(users["staff"], solution, "shortlisted")
         prototype = prototypes.promote(users["staff"], solution, [users["staff"]])
         event = prototypes.create_event(
             users["staff"], prototype, "Workshop", utcnow() + timedelta(days=9), "Qingdao", 5
         )
+        signup = prototypes.sign_up(attendee, event)
     return {
         "challenge_id": challenge.id,
         "solution_id": solution.id,
         "comment_id": comment.id,
         "notification_id": notification.id,
         "event_id": event.id,
+        "signup_id": signup.id,
         "merge_id": _sample_merge(challenge, users),
     }
 

@@ -145,6 +145,7 @@ def roster_csv(event_id):
 @login_required
 @writes
 def attendance(event_id, signup_id):
+    rosters.event_for_staff(current_user, event_id)  # refused before anything is read from the form
     form = AttendanceForm()
     back_to = url_for("review.roster", event_id=event_id, _anchor=f"signup-{signup_id}")
     if form.validate_on_submit():
