@@ -247,3 +247,18 @@ def _contrast_with_white(colour):
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     luminance = 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
     return 1.05 / (luminance + 0.05)
+
+
+def test_a_kept_reference_to_a_picture_since_attached_to_a_milestone_attaches_nothing(app, challenge, users, login):
+    from forum.review import prototypes, status
+
+    staff = login(users["staff"])
+    kept = _kept(_submit(staff, challenge, count=1, title="").get_data(as_text=True))
+    image = db.session.execute(db.select(Image)).scalar_one()
+    idea = factories.solution(users["fan"], challenge, title="Promoted idea")
+    factories.door(status.change_status, users["staff"], idea, "shortlisted")
+    prototype = factories.door(prototypes.promote, users["staff"], idea, [users["staff"]])
+    factories.door(prototypes.post_update, users["staff"], prototype, "Sample built", [image.id])
+    assert _submit(staff, challenge, kept_image=kept, title="Another").status_code == 302
+    image = db.session.get(Image, image.id)
+    assert image.update_id is not None and image.solution_id is None

@@ -133,10 +133,7 @@ def attach_images(owner, solution, image_ids):
     image_ids = sql_ids(image_ids)  # an id no row can have would make the driver raise
     if not image_ids:
         return
-    images = db.session.execute(
-        db.select(Image).where(Image.id.in_(image_ids), Image.owner_id == owner.id, Image.solution_id.is_(None))
-    ).scalars()
-    images = [image for image in images if image.challenge_id is None]
+    images = db.session.execute(db.select(Image).where(Image.id.in_(image_ids), *_unattached(owner))).scalars().all()
     current = db.session.execute(
         db.select(db.func.count()).select_from(Image).where(Image.solution_id == solution.id)
     ).scalar()
@@ -151,8 +148,18 @@ def pending_images(owner, image_ids):
     image_ids = sql_ids(image_ids)
     if not image_ids:
         return []
-    stmt = db.select(Image).where(Image.id.in_(image_ids), Image.owner_id == owner.id, Image.solution_id.is_(None))
+    stmt = db.select(Image).where(Image.id.in_(image_ids), *_unattached(owner))
     return db.session.execute(stmt.order_by(Image.id)).scalars().all()
+
+
+def _unattached(owner):
+    """The owner's uploads attached to nothing yet: not an idea's, a milestone's or a cover."""
+    return (
+        Image.owner_id == owner.id,
+        Image.solution_id.is_(None),
+        Image.update_id.is_(None),
+        Image.challenge_id.is_(None),
+    )
 
 
 def reference(owner, image):
