@@ -1,4 +1,5 @@
-"""Staff actions on ideas: status changes, merges, rubric reviews, assignments, private notes, the board."""
+"""Staff actions on ideas: status changes, merges (and the picker that finds the duplicate's twin), rubric
+reviews, assignments, private notes, the board."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _

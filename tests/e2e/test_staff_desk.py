@@ -126,6 +126,10 @@ def test_staff_merge_a_duplicate_by_picking_it(page, desk, language):
     _as_staff(page, language)
     page.goto(f"/solutions/{desk['source']}")
     page.locator("summary", has_text=words["merge_summary"]).click()
+    control = page.locator(".merge-control")
+    expect(control.get_by_role("link", name=words["choose"])).to_be_visible()
+    control.scroll_into_view_if_needed()
+    screenshot(page, f"desk-merge-control-{language}")
     page.get_by_role("link", name=words["choose"]).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(words["merge_title"])
 
