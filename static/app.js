@@ -291,6 +291,12 @@ document.addEventListener("submit", (event) => {
 // sees here is what will be shown; without JavaScript there are no tabs, only the text area.
 let editorCount = 0;
 
+// The token of the form the text area is in (a prefixed form names its field "prefix-csrf_token").
+function csrfTokenFor(field) {
+  const selector = "input[name=csrf_token], input[name$='-csrf_token']";
+  return (field.form?.querySelector(selector) || document.querySelector(selector))?.value || "";
+}
+
 function setupMarkdownEditor(editor) {
   const textarea = editor.querySelector("textarea");
   if (!textarea) return;
@@ -353,7 +359,7 @@ function setupMarkdownEditor(editor) {
       const response = await fetch(editor.dataset.previewUrl, {
         method: "POST",
         body: form,
-        headers: { Accept: "application/json", "X-CSRFToken": editor.dataset.csrf },
+        headers: { Accept: "application/json", "X-CSRFToken": csrfTokenFor(textarea) },
         credentials: "same-origin",
       });
       const data = await response.json();
