@@ -262,3 +262,22 @@ def test_a_kept_reference_to_a_picture_since_attached_to_a_milestone_attaches_no
     assert _submit(staff, challenge, kept_image=kept, title="Another").status_code == 302
     image = db.session.get(Image, image.id)
     assert image.update_id is not None and image.solution_id is None
+
+
+def test_an_edit_counts_attached_kept_and_new_pictures_together(app, challenge, users, login):
+    fan = login(users["fan"])
+    _submit(fan, challenge, count=5)
+    solution = db.session.execute(db.select(Solution)).scalar_one()
+    url = f"/solutions/{solution.id}/edit"
+
+    def edit(count, **data):
+        form = {"title": "With pictures", "body": "See the images.", **data}
+        form["images"] = [(io.BytesIO(picture()), f"{n}.png") for n in range(count)]
+        return fan.post(url, data=form, content_type="multipart/form-data")
+
+    kept = _kept(edit(1, title="").get_data(as_text=True))
+    assert len(kept) == 1
+    page = edit(1, kept_image=kept).get_data(as_text=True)
+    assert "Attach at most 6 images." in page and _kept(page) == kept
+    assert edit(0, kept_image=kept).status_code == 302
+    assert len(db.session.get(Solution, solution.id).images) == 6
