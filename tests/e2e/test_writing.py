@@ -196,3 +196,31 @@ def test_linked_authors_profile_lists_avatars_and_the_dashboard_read_by_the_prod
     expect(page.locator(f"a[href='/c/{discussion['slug']}/moderation']")).to_have_count(0)
     screenshot(page, f"writing-dashboard-product-{language}")
     assert not page.console_errors
+
+
+def test_without_javascript_the_form_has_no_tabs_and_a_picture_opens_by_its_link(
+    browser, live_server, page, challenge, language, tmp_path
+):
+    words = WORDS[language]
+    context = browser.new_context(
+        viewport=page.viewport_size, locale="en-US", base_url=live_server.url, java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    plain = context.new_page()
+    plain.width_name = page.width_name
+    try:
+        log_in(plain, words["name"])
+        plain.goto(f"/challenges/{challenge}/solutions/new")
+        expect(plain.get_by_role("tab")).to_have_count(0)
+        plain.get_by_label(words["title"]).fill("无脚本 · Without scripts")
+        plain.get_by_label(words["body"]).fill("Plain **text**.")
+        plain.get_by_label(words["images"], exact=True).set_input_files(pictures(tmp_path, 1))
+        plain.get_by_role("button", name=words["submit"]).click()
+        expect(plain.locator(".user-text strong")).to_have_text("text")
+        screenshot(plain, f"writing-no-script-{language}")
+        link = plain.locator(".solution .gallery a")
+        href = link.get_attribute("href")
+        link.click()
+        plain.wait_for_url(f"**{href}")
+    finally:
+        context.close()
