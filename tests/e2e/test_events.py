@@ -36,6 +36,7 @@ READERS = {
         "present": "Present",
         "download": "Download CSV",
         "seat_news": "A seat came free for you: Workshop",
+        "team": "Expert team:",
     },
     "zh": {
         "zone": "Asia/Shanghai",
@@ -53,6 +54,7 @@ READERS = {
         "present": "出席",
         "download": "下载 CSV",
         "seat_news": "有名额空出，你已获得席位：Workshop",
+        "team": "专家团队：",
     },
 }
 
@@ -178,4 +180,30 @@ def test_a_fan_gives_up_a_seat_the_next_gets_it_and_staff_mark_the_roster(reader
         rows = list(csv.reader(io.StringIO(downloaded.read())))
     assert rows[1][:3] == ["booked", "1", "maker_anna"] and rows[1][5] == "yes"
     assert rows[2][:3] == ["cancelled", "1", "lin_wei"]
+    assert page.console_errors == []
+
+
+def test_the_expert_team_may_be_any_member_the_author_offered_first(reader, app):
+    page, words = reader, reader.words
+    community = factories.community(slug="haier-washers", name="海尔洗衣机 · Haier Washers")
+    staff = factories.user("haier_staff", community_roles={community: "staff"}, locale=words["account"])
+    factories.user("maker_anna", locale=words["account"])
+    solution = factories.solution(factories.user("inventor"), factories.challenge(staff, community))
+    factories.door(status.change_status, staff, solution, "shortlisted", "")
+    solution_url = f"/solutions/{solution.id}"
+    db.session.commit()
+
+    log_in(page, "haier_staff")
+    page.goto(solution_url)
+    box = page.locator("details.staff-box", has=page.locator("select[name='promote-team']"))
+    box.locator("summary").click()
+    options = box.locator("select[name='promote-team'] option")
+    expect(options.first).to_have_text("inventor")
+    box.locator("select[name='promote-team']").select_option(label="inventor")
+    box.locator("input[name='promote-others']").fill("maker_anna")
+    screenshot(page, "events-expert-team")
+    box.locator("[type=submit]").click()
+    team = page.locator("#prototype p.muted", has_text=words["team"])
+    expect(team).to_contain_text("inventor")
+    expect(team).to_contain_text("maker_anna")
     assert page.console_errors == []
