@@ -286,6 +286,8 @@ def test_the_list_filters_by_kind_reason_who_and_date(app, community, users, hel
     assert listed(kind="solution") == [("solution", "held"), ("solution", "staff")]
     assert listed(why="reports") == [("challenge", "reports")]
     assert listed(why="held") == [("solution", "held")]
+    assert listed(reported="abuse") == [("challenge", "reports")]
+    assert listed(reported="spam") == []
     assert listed(actor_id=held_posts["lead"].id) == [("comment", "staff")]
     today = utcnow().date()
     assert len(listed(since=today, until=today)) == 4
@@ -342,7 +344,7 @@ def test_restore_and_approve_from_the_list_come_back_to_it(app, community, users
 def test_malformed_filters_are_answered_not_failed(app, community, users, held_posts, login):
     staff = login(users["staff"])
     base = f"/c/{community.slug}/moderation/hidden"
-    response = staff.get(base + "?since=yesterday&who=abc&kind=user&why=%00&until=2026-02-31")
+    response = staff.get(base + "?since=yesterday&who=abc&kind=user&why=%00&until=2026-02-31&reported=x")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Not a valid date value." in page and "Buy cheap watches" in page

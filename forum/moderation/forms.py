@@ -45,6 +45,7 @@ class HeldFilterForm(FlaskForm):
 
     kind = SelectField(_l("Kind"), validators=[Optional()])
     why = SelectField(_l("Why"), validators=[Optional()])
+    reported = SelectField(_l("Reported as"), validators=[Optional()])
     who = SelectField(_l("Hidden by"), validators=[Optional()])
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])
@@ -54,6 +55,7 @@ class HeldFilterForm(FlaskForm):
         form = cls(args)
         form.kind.choices = choices([("", _l("All kinds")), *kinds.items()])
         form.why.choices = choices([("", _l("Any reason")), *reasons.items()])
+        form.reported.choices = choices([("", _l("Reported or not")), *FLAG_REASONS.items()])
         form.who.choices = choices([("", _l("Anyone")), *((str(user.id), user.username) for user in hiders)])
         return form
 
@@ -61,10 +63,11 @@ class HeldFilterForm(FlaskForm):
         """The filters that validated, through `make` (forum.moderation.held.Filters); a field
         with a wrong value is left out and keeps its message."""
         self.validate()
-        ok = {name: not getattr(self, name).errors for name in ("kind", "why", "who", "since", "until")}
+        ok = {name: not getattr(self, name).errors for name in ("kind", "why", "reported", "who", "since", "until")}
         return make(
             kind=self.kind.data or None if ok["kind"] else None,
             why=self.why.data or None if ok["why"] else None,
+            reported=self.reported.data or None if ok["reported"] else None,
             actor_id=int(self.who.data) if ok["who"] and self.who.data else None,
             since=self.since.data if ok["since"] else None,
             until=self.until.data if ok["until"] else None,

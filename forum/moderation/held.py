@@ -14,7 +14,7 @@ from forum.audit import AuditEntry
 from forum.challenges.models import Challenge
 from forum.errors import RuleBroken
 from forum.extensions import db
-from forum.moderation.models import Flag
+from forum.moderation.models import FLAG_REASONS, Flag
 from forum.paging import Page, decode_cursor, encode_cursor
 from forum.permissions import can_moderate, require
 from forum.solutions.models import Comment, Solution
@@ -38,6 +38,7 @@ class Filters:
 
     kind: str | None = None
     why: str | None = None
+    reported: str | None = None  # a flag reason fans gave (forum.moderation.models.FLAG_REASONS)
     actor_id: int | None = None
     since: date | None = None
     until: date | None = None
@@ -125,6 +126,13 @@ def _conditions(listed, filters):
         yield listed.c.kind == filters.kind
     if filters.why in WHY_LABELS:
         yield listed.c.why == filters.why
+    if filters.reported in FLAG_REASONS:
+        yield (
+            db.select(Flag.id)
+            .where(Flag.target_type == listed.c.kind, Flag.target_id == listed.c.id, Flag.reason == filters.reported)
+            .where(Flag.resolution.is_(None) | (Flag.resolution == "hidden"))
+            .exists()
+        )
     if filters.actor_id is not None:
         yield listed.c.actor_id == filters.actor_id
     if filters.since is not None:
