@@ -8,7 +8,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import force_locale, format_timedelta, get_locale, get_translations
 from flask_login import current_user
 
-from forum import zones
+from forum import languages, zones
 from forum.clock import utcnow
 from forum.extensions import babel
 
@@ -30,6 +30,7 @@ def init_app(app):
     app.jinja_env.filters["iso"] = zones.iso
     app.jinja_env.globals["zone_names"] = zones.zone_names
     app.jinja_env.globals["reader_zone_label"] = reader_zone_label
+    app.jinja_env.globals["user_lang"] = user_lang
     app.context_processor(_language_context)
 
 
@@ -95,6 +96,13 @@ def from_accept_language(accept, languages):
 def html_lang():
     """The BCP 47 tag for <html lang>."""
     return str(get_locale()).replace("_", "-")
+
+
+def user_lang(item):
+    """` lang="…"` for the element showing `item`'s text when it is not in the page's language:
+    `item` is a row with its `lang` (forum/languages.py), or plain text, told as it is read."""
+    tag = languages.detect(item) if isinstance(item, str) else getattr(item, "lang", None)
+    return languages.attribute(tag, html_lang())
 
 
 def _format_datetime(value, format="medium", zone=True):

@@ -26,6 +26,8 @@ class Challenge(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # The language it is written in (forum/languages.py), for lang= on pages; None: undetermined.
+    lang: Mapped[str | None] = mapped_column(String(16))
     # A campaign is run by staff (phases, deadlines, budget, reward); a fan's problem is not, until adopted.
     is_campaign: Mapped[bool] = mapped_column(default=False)
     phase: Mapped[str] = mapped_column(String(16), default="submission")

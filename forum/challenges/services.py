@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from forum import jobs, text
+from forum import jobs, languages, text
 from forum.audit import DEADLINE, record_action
 from forum.challenges.models import PHASES, Challenge
 from forum.clock import utcnow
@@ -215,6 +215,7 @@ def _apply_text(challenge, title, body):
     challenge.title = checked_text(title, "title", TITLE_MAX, _l("A title is required."))
     challenge.body = checked_markdown(body, "body", BODY_MAX, _l("Describe the problem."))
     challenge.body_html = text.render(challenge.body)
+    challenge.lang = languages.detect(challenge.title, challenge.body)
 
 
 def _apply_campaign(challenge, campaign):

@@ -21,6 +21,8 @@ class Community(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     # Rendered once on write by forum.text; pages never re-render.
     description_html: Mapped[str] = mapped_column(Text, default="")
+    # The language it is written in (forum/languages.py), for lang= on pages; None: undetermined.
+    lang: Mapped[str | None] = mapped_column(String(16))
     # Moderation settings: flags from this many fans hide content at once; new accounts' first
     # posts wait for staff approval.
     flag_threshold: Mapped[int] = mapped_column(default=3, server_default="3")

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from forum import text
+from forum import languages, text
 from forum.audit import record_action
 from forum.communities.models import COMMUNITY_ROLES, Community, CommunityRole
 from forum.database import get_or_raise
@@ -113,6 +113,7 @@ def _apply_details(community, name, description):
     community.name = checked_text(name, "name", NAME_MAX, _l("A name is required."))
     community.description = checked_markdown(description, "description", DESCRIPTION_MAX)
     community.description_html = text.render(description)
+    community.lang = languages.detect(community.name, community.description)
 
 
 def _checked_zone(name, default):

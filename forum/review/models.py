@@ -23,6 +23,8 @@ class StatusChange(db.Model):
     to_status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     note_html: Mapped[str] = mapped_column(Text, default="")
+    # The language it is written in (forum/languages.py), for lang= on pages; None: undetermined.
+    lang: Mapped[str | None] = mapped_column(String(16))
     # A note the forum writes itself ("The merge was undone.") is a key of SYSTEM_NOTES with its
     # parameters, put into words when read, in the reader's language; `note` then stays empty.
     note_key: Mapped[str | None] = mapped_column(String(40))
@@ -138,6 +140,8 @@ class PrototypeUpdate(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # The language it is written in (forum/languages.py), for lang= on pages; None: undetermined.
+    lang: Mapped[str | None] = mapped_column(String(16))
     created: Mapped[datetime] = mapped_column(default=utcnow)
 
     author = relationship("User")
@@ -193,6 +197,8 @@ class Release(db.Model):
     released_on: Mapped[date]
     body: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
+    # The language it is written in (forum/languages.py), for lang= on pages; None: undetermined.
+    lang: Mapped[str | None] = mapped_column(String(16))
     created: Mapped[datetime] = mapped_column(default=utcnow)
 
     community = relationship("Community")

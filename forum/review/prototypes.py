@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from forum import text
+from forum import languages, text
 from forum.audit import record_action
 from forum.clock import utcnow
 from forum.database import get_or_raise, increment
@@ -66,7 +66,13 @@ def post_update(actor, prototype, body, image_ids=()):
     solution = prototype.solution
     require(can_answer(actor, solution))
     body = checked_markdown(body, "body", BODY_MAX, _l("Write something first."))
-    update = PrototypeUpdate(prototype_id=prototype.id, author_id=actor.id, body=body, body_html=text.render(body))
+    update = PrototypeUpdate(
+        prototype_id=prototype.id,
+        author_id=actor.id,
+        body=body,
+        body_html=text.render(body),
+        lang=languages.detect(markdown=body),
+    )
     db.session.add(update)
     db.session.flush()
     if image_ids:

@@ -12,7 +12,7 @@ the release is the detail the trail and the release page show.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from forum import text
+from forum import languages, text
 from forum.audit import record_action
 from forum.database import get_or_raise, sql_ids
 from forum.errors import RuleBroken
@@ -62,6 +62,7 @@ def publish(actor, community, version, released_on, body, solution_ids):
         released_on=released_on,
         body=body,
         body_html=text.render(body),
+        lang=languages.detect(markdown=body),
     )
     db.session.add(release)
     db.session.flush()

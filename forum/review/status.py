@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from forum import text
+from forum import languages, text
 from forum.audit import record_action
 from forum.errors import RuleBroken
 from forum.extensions import db
@@ -57,6 +57,7 @@ def record_status(actor, solution, status, note, tell=True, note_key=None, note_
         to_status=status,
         note=note,
         note_html=text.render(note),
+        lang=languages.detect(markdown=note),
         note_key=note_key,
         note_params=note_params or None,
     )

@@ -5,6 +5,7 @@ from collections import defaultdict
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from forum import languages
 from forum.audit import record_action
 from forum.clock import utcnow
 from forum.database import get_or_raise, increment
@@ -107,6 +108,7 @@ def add_comment(actor, challenge, body, solution=None, parent=None):
         visibility=initial_visibility(actor, challenge.community),
     )
     comment.body_html, named = mentions.render(comment.body)
+    comment.lang = languages.detect(markdown=comment.body)
     db.session.add(comment)
     db.session.flush()
     _count(challenge, solution, +1)
@@ -141,6 +143,7 @@ def edit_comment(actor, comment, body):
             after={"body": comment.body},
         )
     comment.body_html, named = mentions.render(comment.body)
+    comment.lang = languages.detect(markdown=comment.body)
     comment.edited = utcnow()
     solution = db.session.get(Solution, comment.solution_id) if comment.solution_id else None
     already = {user.id for user in mentions.members_named(before).values()}
@@ -155,6 +158,7 @@ def delete_comment(actor, comment):
     comment.deleted = True
     comment.body = ""
     comment.body_html = ""
+    comment.lang = None
     solution = db.session.get(Solution, comment.solution_id) if comment.solution_id else None
     _count(comment.challenge, solution, -1)
     if solution is not None:

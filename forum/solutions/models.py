@@ -48,6 +48,8 @@ class Solution(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # The language it is written in (forum/languages.py), for lang= on pages; None: undetermined.
+    lang: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     vote_count: Mapped[int] = mapped_column(default=0)
     comment_count: Mapped[int] = mapped_column(default=0)
@@ -124,6 +126,8 @@ class Comment(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # The language it is written in (forum/languages.py), for lang= on pages; None: undetermined.
+    lang: Mapped[str | None] = mapped_column(String(16))
     deleted: Mapped[bool] = mapped_column(default=False)
     visibility: Mapped[str] = mapped_column(String(8), default="public", server_default="public")
     created: Mapped[datetime] = mapped_column(default=utcnow)

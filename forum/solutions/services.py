@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum import languages
 from forum.audit import record_action
 from forum.challenges.models import Challenge
 from forum.clock import utcnow
@@ -179,6 +180,7 @@ def _apply(solution, title, body, tags):
     solution.title = title
     solution.body = body
     solution.body_html, named = mentions.render(body)
+    solution.lang = languages.detect(title, body)
     # In the order the relationship loads them (by name), so what a door returns before its
     # commit reads the same as the row read back later.
     solution.tags = sorted(_tags(names), key=lambda tag: tag.name)
