@@ -19,6 +19,7 @@ from forum import (
     permissions,
     security,
     settings,
+    themes,
     transaction,
     views,
 )
@@ -109,6 +110,7 @@ def register_extensions(app):
     limiter.init_app(app)
     mail.init_app(app)
     i18n.init_app(app)
+    themes.init_app(app)
     security.init_app(app)
     permissions.init_app(app)
     search_queue.init_app(app)

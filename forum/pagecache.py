@@ -1,7 +1,8 @@
 """Whole pages for visitors, kept for PAGE_CACHE_SECONDS and dropped on every worker by a content change.
 
 A visitor without a session sees the same page as every other visitor reading in the same
-language and time zone, so the rendered page is kept and served again without a database query or a template.
+language, time zone and colour theme, so the rendered page is kept and served again without a
+database query or a template.
 Members never touch it: they see their votes, their drafts and their notifications. A page is kept
 only if it set no cookie (no form token, no flashed message), so nothing personal is ever shared.
 
@@ -32,7 +33,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from forum import caching, zones
+from forum import caching, themes, zones
 from forum.extensions import db
 
 log = logging.getLogger(__name__)
@@ -181,8 +182,9 @@ def _key():
         return None
     if session or request.authorization:
         return None
-    # Times are shown in the zone the browser guessed (its cookie), so the zone is part of the page.
-    return f"{get_locale()} {zones.cache_key_part()} {request.full_path}"
+    # Times are shown in the zone the browser guessed (its cookie), and <html data-theme> names the
+    # theme the visitor picked (its cookie): both are part of the page.
+    return f"{get_locale()} {zones.cache_key_part()} {themes.cache_key_part()} {request.full_path}"
 
 
 def _serve_kept_page():

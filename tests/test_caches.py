@@ -225,7 +225,7 @@ def test_with_redis_nodes_share_kept_pages_and_their_generation(nodes, forum, us
     assert caching.is_shared(caching.pages, one)
     url = f"/challenges/{forum['challenge'].id}"
     assert "Idea 1" in _page(one.test_client(), url)
-    assert redis.exists(f"{prefix}page:en - {url}?")  # language, browser zone (none), address
+    assert redis.exists(f"{prefix}page:en - - {url}?")  # language, browser zone and theme (none), address
     # The page one node rendered is the page the other serves, with no query of its own.
     db.session.execute(db.text("UPDATE solution SET title = 'Changed in SQL' WHERE title = 'Idea 1'"))
     db.session.commit()  # behind the app's back: no generation moves

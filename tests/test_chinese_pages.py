@@ -40,7 +40,9 @@ ALLOWED = {
     "HyperOS",  # the example of a version name, a real product's
 }  # fmt: skip
 # Pages that are not pages: files, redirects that only set something, the session's end.
-SKIPPED = {"static", "media.file", "main.healthz", "main.set_language", "accounts.logout", "sharing.qr_code"}
+SKIPPED = {
+    "static", "media.file", "main.healthz", "main.set_language", "main.set_theme", "accounts.logout", "sharing.qr_code",
+}  # fmt: skip
 ROLES = ("visitor", "fan", "staff", "admin")
 LATIN = re.compile(r"[A-Za-z][A-Za-z'’]*")
 TOKEN = re.compile(r"(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}")

@@ -39,6 +39,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(16))
     # An IANA zone name; None: the browser's guess, then the community's zone (forum/zones.py).
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # "light", "dark" or "system" (forum/themes.py); None: never picked, the browser's cookie decides.
+    theme: Mapped[str | None] = mapped_column(String(8))
     # Flask-Login's alternative id: replacing it ends every session and remember-me cookie.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum import zones
+from forum import themes, zones
 from forum.accounts import passwords
 from forum.accounts.models import SITE_ROLES, User, new_session_token
 from forum.audit import record_action
@@ -162,6 +162,13 @@ def set_locale(user, locale, languages):
     if locale not in languages:
         raise RuleBroken(_l("That language is not available."), field="language")
     user.locale = locale
+
+
+def set_theme(user, theme):
+    """Save the member's colour theme. Raises RuleBroken for a theme there is none of."""
+    if not themes.is_theme(theme):
+        raise RuleBroken(_l("That theme is not available."), field="theme")
+    user.theme = theme
 
 
 def set_site_role(actor, user, role):

@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from forum import themes
 from forum.accounts import activity, address, reset, services, signup, tokens
 from forum.accounts.forms import (
     AddressForm,
@@ -43,6 +44,8 @@ OPEN_WHILE_PASSWORD_WEAK = frozenset(
         "accounts.logout",
         "main.set_language",
         "accounts.switch_language",
+        "main.set_theme",
+        "accounts.switch_theme",
         "main.healthz",
         "static",
     }
@@ -299,6 +302,18 @@ def switch_language(code):
     if ConfirmForm().validate_on_submit():
         services.set_locale(current_user, code, current_app.config["LANGUAGES"])
     return remember_language(redirect(safe_next(request.form.get("next"))), code)
+
+
+@bp.route("/account/theme/<theme>", methods=["POST"])
+@login_required
+@writes
+def switch_theme(theme):
+    """The header's theme switch for a member: saved on the account, so other devices follow it."""
+    if not themes.is_theme(theme):
+        raise NotFound()
+    if ConfirmForm().validate_on_submit():
+        services.set_theme(current_user, theme)
+    return themes.remember(redirect(safe_next(request.form.get("next"))), theme)
 
 
 @bp.route("/u/<username>")

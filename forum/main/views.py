@@ -1,8 +1,8 @@
-"""The home page, the language switch, the API documentation page and the health check."""
+"""The home page, the language and theme switches, the API documentation page and the health check."""
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 
-from forum import health
+from forum import health, themes
 from forum.api.openapi import document
 from forum.challenges.services import trending_challenges
 from forum.communities.services import list_communities
@@ -25,6 +25,14 @@ def set_language(code):
         abort(404)
     response = redirect(safe_next(request.args.get("next")))
     return remember_language(response, code)
+
+
+@bp.route("/theme/<theme>")
+def set_theme(theme):
+    # A link, like the language's: only the visitor's own cookie changes, nothing on the server.
+    if not themes.is_theme(theme):
+        abort(404)
+    return themes.remember(redirect(safe_next(request.args.get("next"))), theme)
 
 
 @bp.route("/healthz")
