@@ -10,6 +10,7 @@ from forum import (
     confirm,
     database,
     errors,
+    forms,
     fragments,
     i18n,
     jobs,
@@ -118,3 +119,4 @@ def register_extensions(app):
     fragments.init_app(app)
     views.init_app(app)
     confirm.init_app(app)
+    forms.init_app(app)

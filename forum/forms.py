@@ -1,8 +1,12 @@
-"""Helpers shared by every feature's forms: select options, a service's refusal next to its field."""
+"""Helpers shared by every feature's forms: select options, a service's refusal next to its field, and
+whether the page being drawn shows a refused form (its title then says so)."""
 
 from flask_wtf import FlaskForm
+from jinja2 import pass_context
 from wtforms import SubmitField
 from wtforms.fields.choices import SelectChoice
+from wtforms.form import BaseForm
+from wtforms.validators import DataRequired
 
 from forum.transaction import abandon
 
@@ -11,6 +15,15 @@ class ConfirmForm(FlaskForm):
     """A form with only a button: carries the CSRF token for one-click actions."""
 
     submit = SubmitField()
+
+
+class Chosen(DataRequired):
+    """DataRequired for a select whose first option is a real choice: it renders no `required`
+    attribute, which HTML allows on a select only when its first option is an empty placeholder."""
+
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.field_flags = {}
 
 
 def choices(pairs):
@@ -29,3 +42,19 @@ def attach_error(form, error):
         field.errors = [*field.errors, message]
     else:
         form.form_errors.append(message)
+
+
+def has_errors(form):
+    """Whether a form came back refused: a message on one of its fields, or on the whole form."""
+    return bool(getattr(form, "form_errors", None)) or any(field.errors for field in form)
+
+
+@pass_context
+def page_has_form_errors(context):
+    """Whether the page being drawn holds a refused form. Asked by the page's <title>, which is
+    drawn before the form is, so it looks at the forms the view handed to the template."""
+    return any(isinstance(value, BaseForm) and has_errors(value) for value in context.get_all().values())
+
+
+def init_app(app):
+    app.jinja_env.globals["page_has_form_errors"] = page_has_form_errors

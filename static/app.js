@@ -537,3 +537,31 @@ document.addEventListener("keydown", (event) => {
     qr.querySelector("summary")?.focus();
   }
 });
+
+// == Form errors ==
+// A refused form's summary (templates/_macros/forms.html, form_errors) takes the focus, so the
+// keyboard starts there and a screen reader reads it; without this script its role=alert is still
+// read out and it is still first in the form. Its links move the focus to the field and scroll so
+// that the field's label shows too: a plain jump would put the field at the top with its label cut off.
+for (const summary of document.querySelectorAll("[data-error-summary]")) {
+  summary.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    const field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!field) return;
+    event.preventDefault();
+    for (let box = field.closest("details"); box; box = box.parentElement.closest("details")) box.open = true;
+    // A Markdown field showing its preview goes back to its text.
+    const panel = field.closest("[role=tabpanel][hidden]");
+    if (panel) document.getElementById(panel.getAttribute("aria-labelledby"))?.click();
+    const label = field.id && document.querySelector(`label[for="${CSS.escape(field.id)}"]`);
+    (label || field).scrollIntoView({ block: "start" });
+    field.focus({ preventScroll: true });
+  });
+}
+{
+  const first = document.querySelector("[data-error-summary]");
+  if (first) {
+    for (let box = first.closest("details"); box; box = box.parentElement.closest("details")) box.open = true;
+    first.focus();
+  }
+}

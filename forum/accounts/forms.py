@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from forum.accounts.passwords import MAX_LENGTH, MIN_LENGTH
-from forum.forms import choices
+from forum.forms import Chosen, choices
 from forum.zones import ZONE_MAX
 
 # New passwords are judged by the password rule alone (forum/accounts/passwords.py), so every
@@ -104,13 +104,13 @@ class MailForm(FlaskForm):
                 ("off", _l("No mail")),
             ]
         ),
-        validators=[DataRequired()],
+        validators=[Chosen()],
     )
     submit = SubmitField(_l("Save"))
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Language"), validators=[DataRequired()])
+    language = SelectField(_l("Language"), validators=[Chosen()])
     submit = SubmitField(_l("Save"))
 
 

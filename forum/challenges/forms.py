@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forum.challenges.models import PHASE_LABELS
 from forum.challenges.services import BODY_MAX, REWARD_MAX, TITLE_MAX, Campaign
-from forum.forms import choices
+from forum.forms import Chosen, choices
 from forum.zones import ZonedDateTimeField
 
 
@@ -52,5 +52,5 @@ class ChallengeForm(FlaskForm):
 
 
 class PhaseForm(FlaskForm):
-    phase = SelectField(_l("Move to phase"), choices=choices(PHASE_LABELS.items()), validators=[DataRequired()])
+    phase = SelectField(_l("Move to phase"), choices=choices(PHASE_LABELS.items()), validators=[Chosen()])
     submit = SubmitField(_l("Move"))

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from forum.forms import choices
+from forum.forms import Chosen, choices
 from forum.moderation.models import FLAG_REASONS
 from forum.moderation.services import DETAIL_MAX
 
@@ -14,7 +14,10 @@ SUSPENSIONS = {"1": _l("1 day"), "7": _l("1 week"), "30": _l("30 days"), "0": _l
 
 class FlagForm(FlaskForm):
     reason = SelectField(
-        _l("Why are you reporting this?"), choices=choices(FLAG_REASONS.items()), validators=[DataRequired()]
+        _l("Why are you reporting this?"),
+        # No reason chosen for the fan: they pick one, rather than report as the first by mistake.
+        choices=choices([("", _l("Choose a reason")), *FLAG_REASONS.items()]),
+        validators=[DataRequired(message=_l("Choose why you are reporting this."))],
     )
     detail = StringField(_l("Details (optional)"), validators=[Length(max=DETAIL_MAX)])
     submit = SubmitField(_l("Report to staff"))
@@ -31,7 +34,7 @@ class SettingsForm(FlaskForm):
 
 
 class SuspendForm(FlaskForm):
-    days = SelectField(_l("Suspend the author"), choices=choices(SUSPENSIONS.items()), validators=[DataRequired()])
+    days = SelectField(_l("Suspend the author"), choices=choices(SUSPENSIONS.items()), validators=[Chosen()])
     # Admins only: staff suspend in their own community.
     everywhere = BooleanField(_l("In every community"))
     submit = SubmitField(_l("Apply"))

@@ -16,14 +16,14 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, StopValidation
 
-from forum.forms import choices
+from forum.forms import Chosen, choices
 from forum.review.status import NOTE_MAX, allowed_statuses
 from forum.solutions.models import STATUS_LABELS
 from forum.zones import ZonedDateTimeField
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("New status"), validators=[DataRequired()])
+    status = SelectField(_l("New status"), validators=[Chosen()])
     note = TextAreaField(
         _l("Note to the author and the voters"),
         validators=[Length(max=NOTE_MAX)],
@@ -87,7 +87,7 @@ class ReviewForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    reviewer = SelectField(_l("Assign a reviewer"), coerce=int, validators=[DataRequired()])
+    reviewer = SelectField(_l("Assign a reviewer"), coerce=int, validators=[Chosen()])
     submit = SubmitField(_l("Assign"))
 
 
