@@ -7,6 +7,7 @@ from babel import dates
 from flask import current_app, g, has_request_context, request
 from flask_babel import force_locale, format_timedelta, get_locale, get_translations
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from forum import languages, zones
 from forum.clock import utcnow
@@ -31,6 +32,7 @@ def init_app(app):
     app.jinja_env.globals["zone_names"] = zones.zone_names
     app.jinja_env.globals["reader_zone_label"] = reader_zone_label
     app.jinja_env.globals["user_lang"] = user_lang
+    app.jinja_env.globals["user_span"] = user_span
     app.context_processor(_language_context)
 
 
@@ -103,6 +105,14 @@ def user_lang(item):
     `item` is a row with its `lang` (forum/languages.py), or plain text, told as it is read."""
     tag = languages.detect(item) if isinstance(item, str) else getattr(item, "lang", None)
     return languages.attribute(tag, html_lang())
+
+
+def user_span(item, shown):
+    """`shown` (text of `item`'s, escaped) in a <span lang> when it is not in the page's language,
+    for a title inside a sentence of the page's own ("on “…”", a notification)."""
+    lang = user_lang(item)
+    shown = "" if shown is None else shown
+    return Markup("<span%s>%s</span>") % (lang, shown) if lang else escape(shown)
 
 
 def _format_datetime(value, format="medium", zone=True):
