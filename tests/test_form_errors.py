@@ -193,3 +193,16 @@ def test_a_page_with_two_forms_has_one_of_each_id(forum, users, login):
     page = _Page(login(users["staff"]).get(f"/solutions/{forum['solution'].id}").get_data(as_text=True))
     assert [id_ for id_, count in page.ids.items() if count > 1] == []
     assert page.bad_selects() == []
+
+
+def test_a_refused_milestone_or_event_comes_back_with_what_was_typed(forum, users, login):
+    from forum.review import prototypes, status
+
+    solution = forum["solution"]
+    factories.door(status.change_status, users["staff"], solution, "shortlisted", "")
+    factories.door(prototypes.promote, users["staff"], solution, [users["staff"]])
+    staff = login(users["staff"])
+    check_refused(staff.post(f"/solutions/{solution.id}/updates", data={"update-body": ""}), ["update-body"])
+    answer = staff.post(f"/solutions/{solution.id}/events", data={"event-title": "Workshop", "event-seats": "0"})
+    check_refused(answer, ["event-starts", "event-place", "event-seats"])
+    assert 'value="Workshop"' in answer.get_data(as_text=True)

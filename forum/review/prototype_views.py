@@ -74,7 +74,9 @@ def post_update(solution_id):
             return refused(error, _solution_url(solution))
         clear_draft()
         flash(_("Update published."), "success")
-    return redirect(_solution_url(solution, "prototype"))
+        return redirect(_solution_url(solution, "prototype"))
+    # The form comes back with what was typed and its error summary, as the status form does.
+    return render_template("review/prototype_retry.html", form=form, solution=solution, kind="update"), 422
 
 
 @bp.route("/solutions/<int:solution_id>/events", methods=["POST"])
@@ -92,10 +94,8 @@ def create_event(solution_id):
         except RuleBroken as error:
             return refused(error, _solution_url(solution))
         flash(_("Event created."), "success")
-    else:
-        for errors in form.errors.values():
-            flash(" ".join(map(str, errors)), "error")
-    return redirect(_solution_url(solution, "prototype"))
+        return redirect(_solution_url(solution, "prototype"))
+    return render_template("review/prototype_retry.html", form=form, solution=solution, kind="event"), 422
 
 
 @bp.route("/events/<int:event_id>/signup", methods=["POST"])
