@@ -218,7 +218,7 @@ def test_the_rubric_starts_empty_and_keeps_a_partial_review_unsaved(page, desk, 
     page.get_by_label(impact, exact=True).select_option("5")
     page.get_by_role("button", name=words["save"]).click()
 
-    expect(page.get_by_role("alert").first).to_contain_text(words["not_saved"])
+    expect(page.locator(".rubric-form")).to_contain_text(words["not_saved"])
     expect(page.locator("#review-novelty-error")).to_have_text(words["novelty_missing"])
     expect(page.get_by_label(feasibility, exact=True)).to_have_value("4")
     expect(page.get_by_label(impact, exact=True)).to_have_value("5")
