@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app app
 I18N_SOURCES := forum templates templates/_macros templates/_partials
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format translations browser clean
+.PHONY: run test lint format translations browser checkers clean
 
 # The web workers and one job consumer, together; Ctrl-C (or either one ending) stops both.
 run: $(VENV)/.installed
@@ -24,7 +24,7 @@ run: $(VENV)/.installed
 	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) app:app & web=$$!; \
 	wait -n; echo "A process of the forum ended; stopping the other"
 
-test: $(VENV)/.installed-dev browser lint
+test: $(VENV)/.installed-dev browser checkers lint
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev
@@ -48,6 +48,18 @@ browser:
 		echo "Installing Chromium and CJK fonts for the browser tests"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# The markup checkers the tests run: the Nu HTML Checker (vnu.jar, on a headless Java) and axe-core,
+# pinned in tests/tools/package-lock.json. vnu-jar's install script, which would fetch a Java, is skipped.
+checkers: tests/tools/node_modules/.installed
+	@command -v java >/dev/null || { \
+		echo "Installing a headless Java for the HTML checker"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+
+tests/tools/node_modules/.installed: tests/tools/package-lock.json
+	cd tests/tools && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -20,7 +20,9 @@ LOADERS = {"challenge": get_challenge, "solution": get_solution, "release": get_
 
 @bp.record_once
 def _vocabulary(state):
-    state.app.jinja_env.globals.update(share_card=cards.share_card, share_address=public_url)
+    state.app.jinja_env.globals.update(
+        share_card=cards.share_card, share_address=public_url, plain_excerpt=cards.excerpt
+    )
 
 
 @bp.route("/share/<any(challenge, solution, release):kind>/<int:target_id>/qr.svg")
