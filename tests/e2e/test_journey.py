@@ -95,7 +95,9 @@ def test_keyboard_reaches_the_login_form(page, communities):
     page.keyboard.press("Tab")
     page.keyboard.type("wrong password")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("alert")).to_have_text("Wrong username or password.")
+    # The error summary is the alert, and the keyboard starts there.
+    expect(page.get_by_role("alert")).to_contain_text("Wrong username or password.")
+    expect(page.get_by_role("alert")).to_be_focused()
     expect(page.get_by_label("Username or email")).to_have_value("nobody")
 
 
