@@ -206,3 +206,9 @@ def test_a_refused_milestone_or_event_comes_back_with_what_was_typed(forum, user
     answer = staff.post(f"/solutions/{solution.id}/events", data={"event-title": "Workshop", "event-seats": "0"})
     check_refused(answer, ["event-starts", "event-place", "event-seats"])
     assert 'value="Workshop"' in answer.get_data(as_text=True)
+
+
+def test_refused_moderation_settings_come_back_on_the_queue(community, users, login):
+    answer = login(users["staff"]).post(f"/c/{community.slug}/moderation/settings", data={"flag_threshold": "0"})
+    check_refused(answer, ["flag_threshold"])
+    assert 'value="0"' in answer.get_data(as_text=True)

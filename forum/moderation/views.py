@@ -85,13 +85,17 @@ def report(kind, target_id):
 def queue(slug):
     community = get_community(slug)
     require(can_moderate(current_user, community))
+    return _render_queue(community, SettingsForm(obj=community))
+
+
+def _render_queue(community, settings_form):
     return render_template(
         "moderation/queue.html",
         community=community,
         items=services.queue(community),
         action_form=ConfirmForm(),
         suspend_form=SuspendForm(),
-        settings_form=SettingsForm(obj=community),
+        settings_form=settings_form,
     )
 
 
@@ -133,7 +137,9 @@ def settings(slug):
     if form.validate_on_submit():
         services.update_settings(current_user, community, form.flag_threshold.data, form.hold_first_posts.data)
         flash(_("Moderation settings saved."), "success")
-    return redirect(url_for("moderation.queue", slug=community.slug))
+        return redirect(url_for("moderation.queue", slug=community.slug))
+    # The queue comes back with the number typed and the error summary over the settings.
+    return _render_queue(community, form), 422
 
 
 @bp.route("/moderation/<kind>/<int:target_id>/<action>", methods=["POST"])
