@@ -153,6 +153,10 @@ def test_the_migration_marks_older_posts(make_app, tmp_path):
         assert langs[:3] == ["zh-Hans", "en", None] and set(langs[3:]) == {"en"}
         assert rest == [["zh-Hans"], ["zh-Hans"], ["en", None]]
         migrate_downgrade(revision="0028")
+        with db.engine.connect() as conn:  # going back down keeps every post
+            count = "SELECT count(*) FROM {}"
+            kept = [conn.execute(db.text(count.format(table))).scalar() for table in ("solution", "comment")]
+        assert kept == [len(ideas), 2]
         db.engine.dispose()
 
 

@@ -66,6 +66,7 @@ def _fill(connection, name, plain, markdown):
 
 
 def downgrade():
+    # Plain ALTER TABLE DROP COLUMN (SQLite 3.35 and later): a batch would drop and recreate the
+    # tables, and with foreign keys on, dropping community or challenge deletes every row under them.
     for name in reversed(list(TEXTS)):
-        with op.batch_alter_table(name, schema=None) as batch_op:
-            batch_op.drop_column('lang')
+        op.drop_column(name, 'lang')
