@@ -99,6 +99,17 @@ def _in_view(page, locator):
     )
 
 
+def _beside(button, note):
+    """Whether the note's box touches the button's: to its right in the same band, or right under it
+    (within 24 px), not somewhere further down the card."""
+    b, n = button.bounding_box(), note.bounding_box()
+    rows_meet = n["y"] < b["y"] + b["height"] and b["y"] < n["y"] + n["height"]
+    columns_meet = n["x"] < b["x"] + b["width"] and b["x"] < n["x"] + n["width"]
+    right_of = 0 <= n["x"] - (b["x"] + b["width"]) <= 24
+    under = 0 <= n["y"] - (b["y"] + b["height"]) <= 24
+    return (rows_meet and right_of) or (columns_meet and under)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_with_javascript_a_vote_keeps_focus_is_named_announced_and_refused_beside_its_button(page, campaign, language):
     made = campaign(language)
@@ -130,6 +141,7 @@ def test_with_javascript_a_vote_keeps_focus_is_named_announced_and_refused_besid
     expect(last).to_have_attribute("aria-describedby", f"vote-{last_id}-note")
     expect(last).to_have_attribute("aria-pressed", "false")
     assert _in_view(page, note), "the refusal is out of sight"
+    assert _beside(last, note), "the refusal is not beside the button it answers"
     assert _has_focus(page, last)
     expect(page.locator(".flashes")).to_have_count(0)  # nothing at the top of the page
     screenshot(page, f"refusal-js-budget-{language}")
@@ -252,6 +264,7 @@ def test_without_javascript_the_page_comes_back_at_the_refused_button_with_the_r
     expect(note).to_have_text(words(language, "spent"))
     expect(note).to_have_attribute("role", "alert")
     assert _in_view(page, note), "the refusal is out of sight"
+    assert _beside(page.locator(f"#vote-{last_id} button"), note), "the refusal is not beside its button"
     # The copy at the top (for a page that lost the button) is hidden while the note shows it.
     expect(page.locator(".flashes [data-refused-at]")).to_be_hidden()
     screenshot(page, f"refusal-nojs-budget-{language}")
