@@ -3,16 +3,18 @@ the migration), and marked with lang= wherever it is shown on a page in the othe
 
 import os
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 
 from forum import languages
 from forum.challenges import services as challenges
+from forum.clock import utcnow
 from forum.communities import services as communities
 from forum.extensions import db
 from forum.moderation import services as moderation
-from forum.review import prototypes, releases, status
+from forum.review import prototypes, releases, scoring, status
 from forum.solutions import comments
 from forum.solutions import services as solutions
 from tests import factories
@@ -108,8 +110,6 @@ def test_set_on_create_and_edit_of_each_kind(app, community, users):
 
 
 def _today():
-    from forum.clock import utcnow
-
     return utcnow().date()
 
 
@@ -189,6 +189,9 @@ def forum(app, community, users):
     factories.door(prototypes.post_update, staff, prototype, "Workshop held with the makers.")
     factories.door(releases.publish, staff, community, "HyperOS 2.1.5", _today(), "Faster washing.", [english.id])
     factories.door(moderation.hide, staff, spare)
+    starts = utcnow() + timedelta(days=7)
+    factories.door(prototypes.create_event, staff, prototype, "样机试用会", starts, "青岛海尔工业园", 20)
+    factories.door(scoring.add_staff_note, staff, english, "值得做成样机。")
     return {"challenge": challenge, "chinese": chinese, "english": english, "spare": spare, "anna": anna}
 
 
@@ -298,6 +301,10 @@ def test_staff_pages_mark_titles(app, forum, community, users, login):
 
     page = staff.get(f"/c/{community.slug}/moderation/hidden").get_data(as_text=True)
     assert re.search(r"<strong><a [^>]*>Drain the outer tub", page)  # the page's own language
+
+    page = staff.get(f"/solutions/{english.id}").get_data(as_text=True)
+    assert _marked(page, "zh-Hans", "样机试用会") and _marked(page, "zh-Hans", "青岛海尔工业园")
+    assert _marked(page, "zh-Hans", "值得做成样机")  # a staff note
 
     staff.get("/language/zh_Hans")
     page = staff.get(f"/c/{community.slug}/moderation/hidden").get_data(as_text=True)
