@@ -1,14 +1,33 @@
 """Helpers shared by every feature's forms: select options, a service's refusal next to its field, and
 whether the page being drawn shows a refused form (its title then says so)."""
 
-from flask_wtf import FlaskForm
+import flask_wtf
 from jinja2 import pass_context
-from wtforms import SubmitField
+from wtforms import SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.form import BaseForm
 from wtforms.validators import DataRequired
 
 from forum.transaction import abandon
+
+
+def one_line_ending(value):
+    """Browsers send a textarea's line breaks as \\r\\n; kept as typed, text saved unchanged from
+    a browser would differ from the same text saved by the API or shown in the form."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """The project's form: every multi-line field's line endings are normalised once, here."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, TextAreaField):
+                filters = unbound_field.kwargs.get("filters", ())
+                options = {**options, "filters": [*filters, one_line_ending]}
+            return super().bind_field(form, unbound_field, options)
 
 
 class ConfirmForm(FlaskForm):

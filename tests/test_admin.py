@@ -374,3 +374,20 @@ def test_the_migration_credits_older_automatic_entries(make_app, tmp_path):
         assert [tuple(row) for row in rows] == [(None, "reports", 3), (None, "command_line", None), (1, None, None)]
         migrate_downgrade(revision="0026")
         db.engine.dispose()
+
+
+def test_a_community_saved_from_a_browser_audits_only_what_changed(app, users, login, community):
+    from forum.communities import services as communities
+
+    factories.door(communities.update_community, users["admin"], community, community.name, "Line one\nLine two")
+    db.session.execute(db.delete(AuditEntry))
+    db.session.commit()
+    admin = login(users["admin"])
+    form = {"name": community.name, "description": "Line one\r\nLine two", "time_zone": "Asia/Shanghai"}
+    assert admin.post(f"/admin/communities/{community.slug}/edit", data=form).status_code == 302
+    entry = db.session.execute(db.select(AuditEntry).filter_by(action="community.update")).scalar_one()
+    assert entry.before["description"] == entry.after["description"] == "Line one\nLine two"
+    assert entry.after["time_zone"] == "Asia/Shanghai"
+    # Saved again as it is: nothing changed, nothing audited.
+    assert admin.post(f"/admin/communities/{community.slug}/edit", data=form).status_code == 302
+    assert db.session.execute(db.select(db.func.count(AuditEntry.id))).scalar_one() == 1

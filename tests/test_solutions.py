@@ -298,3 +298,18 @@ def test_visitors_are_offered_log_in_to_vote_instead_of_a_budget(app, challenge,
     challenges.set_phase(factories.user("lead", community_roles={challenge.community: "staff"}), challenge, "review")
     closed = client.get(f"/challenges/{challenge.id}").get_data(as_text=True)
     assert ">Log in to vote</a>" not in closed  # no vote to log in for
+
+
+def test_saving_an_edit_unchanged_from_a_browser_adds_no_history(app, challenge, users, login):
+    solution = factories.solution(users["fan"], challenge, title="First", body="Line one\nLine two")
+    fan = login(users["fan"])
+    form = {"title": "First", "body": "Line one\r\nLine two"}
+    assert fan.post(f"/solutions/{solution.id}/edit", data=form).status_code == 302
+    assert db.session.execute(db.select(SolutionRevision)).scalars().all() == []
+    assert db.session.get(Solution, solution.id).body == "Line one\nLine two"
+    staff = login(users["staff"])
+    assert staff.post(f"/solutions/{solution.id}/edit", data=form).status_code == 302
+    assert db.session.execute(db.select(SolutionRevision)).scalars().all() == []
+    from forum.audit import AuditEntry
+
+    assert db.session.execute(db.select(AuditEntry).filter_by(action="solution.edit")).scalars().all() == []

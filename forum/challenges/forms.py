@@ -1,14 +1,13 @@
 """Challenge forms: a fan's problem, a staff campaign, a phase move."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forum.challenges.models import PHASE_LABELS
 from forum.challenges.services import BODY_MAX, REWARD_MAX, TITLE_MAX, Campaign
-from forum.forms import Chosen, choices
+from forum.forms import Chosen, FlaskForm, choices
 from forum.zones import ZonedDateTimeField
 
 

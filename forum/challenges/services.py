@@ -113,13 +113,14 @@ def update_challenge(actor, challenge, title, body, campaign=None, cover_id=None
     require(can_edit_challenge(actor, challenge))
     if campaign is not None:
         require(can_run_campaign(actor, challenge.community), _l("Only staff can run campaigns."))
-    before = _snapshot(challenge)
+    before, body_before = _snapshot(challenge), challenge.body
     _apply_text(challenge, title, body)
     if campaign is not None:
         _apply_campaign(challenge, campaign)
     if cover_id:
         media.attach_cover(actor, challenge, cover_id)
-    if can_run_campaign(actor, challenge.community) or actor.id != challenge.author_id:
+    changed = _snapshot(challenge) != before or challenge.body != body_before
+    if changed and (can_run_campaign(actor, challenge.community) or actor.id != challenge.author_id):
         record_action(
             actor,
             "challenge.update",
@@ -212,8 +213,12 @@ def _sort_keys(sort):
 
 
 def _apply_text(challenge, title, body):
-    challenge.title = checked_text(title, "title", TITLE_MAX, _l("A title is required."))
-    challenge.body = checked_markdown(body, "body", BODY_MAX, _l("Describe the problem."))
+    title = checked_text(title, "title", TITLE_MAX, _l("A title is required."))
+    body = checked_markdown(body, "body", BODY_MAX, _l("Describe the problem."))
+    if (title, body) == (challenge.title, challenge.body):
+        return  # unchanged: nothing to write
+    challenge.title = title
+    challenge.body = body
     challenge.body_html = text.render(challenge.body)
     challenge.lang = languages.detect(challenge.title, challenge.body)
 

@@ -3,12 +3,12 @@
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from forum import zones
 from forum.communities.services import DESCRIPTION_MAX, NAME_MAX
+from forum.forms import FlaskForm
 
 
 def _creator_zone():

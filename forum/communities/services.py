@@ -64,7 +64,9 @@ def update_community(actor, community, name, description, time_zone=None):
     before = _snapshot(community)
     _apply_details(community, name, description)
     community.time_zone = _checked_zone(time_zone, community.time_zone)
-    record_action(actor, "community.update", community, community=community, before=before, after=_snapshot(community))
+    after = _snapshot(community)
+    if after != before:  # saved as it was: nothing to audit
+        record_action(actor, "community.update", community, community=community, before=before, after=after)
     return community
 
 
@@ -110,8 +112,12 @@ def staff_of(community):
 
 
 def _apply_details(community, name, description):
-    community.name = checked_text(name, "name", NAME_MAX, _l("A name is required."))
-    community.description = checked_markdown(description, "description", DESCRIPTION_MAX)
+    name = checked_text(name, "name", NAME_MAX, _l("A name is required."))
+    description = checked_markdown(description, "description", DESCRIPTION_MAX)
+    if (name, description) == (community.name, community.description):
+        return  # unchanged: nothing to write
+    community.name = name
+    community.description = description
     community.description_html = text.render(description)
     community.lang = languages.detect(community.name, community.description)
 

@@ -2,7 +2,6 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
@@ -16,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, StopValidation
 
-from forum.forms import Chosen, choices
+from forum.forms import Chosen, FlaskForm, choices
 from forum.review.status import NOTE_MAX, allowed_statuses
 from forum.solutions.models import STATUS_LABELS
 from forum.zones import ZonedDateTimeField

@@ -132,7 +132,10 @@ def edit_comment(actor, comment, body):
     """Authors may edit for 15 minutes. Raises Forbidden or RuleBroken."""
     require(can_edit_comment(actor, comment), _l("This comment can no longer be edited."))
     before = comment.body
-    comment.body = _checked(body)
+    body = _checked(body)
+    if body == before:
+        return  # saved as it was: not edited
+    comment.body = body
     if actor.id != comment.author_id:
         record_action(
             actor,

@@ -1,11 +1,11 @@
 """Solution and comment forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from forum.forms import FlaskForm
 from forum.solutions.comments import BODY_MAX as COMMENT_MAX
 from forum.solutions.services import BODY_MAX, TITLE_MAX
 

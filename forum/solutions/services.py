@@ -125,21 +125,28 @@ def edit_solution(actor, solution, title, body, tags="", image_ids=(), note=""):
     (can_edit_solution), and they say why (`note`, kept in the history)."""
     require(can_edit_solution(actor, solution), _l("You can no longer edit this solution."))
     noted = edit_needs_note(solution)
-    missing = _l("Say why you change an idea people are voting on.") if noted else None
-    note = checked_text(note, "note", NOTE_MAX, missing) or None
     before = {"title": solution.title, "body": solution.body}
-    revision = SolutionRevision(
-        solution_id=solution.id, editor_id=actor.id, votes=solution.vote_count, note=note, **before
-    )
-    named_before = {user.id for user in mentions.members_named(solution.body).values()}
-    named = _apply(solution, title, body, tags)
-    mentions.tell(named, solution, actor=actor, challenge=solution.challenge, solution=solution, before=named_before)
+    unchanged = _checked_title(title) == solution.title and _checked_body(body) == solution.body
+    missing = _l("Say why you change an idea people are voting on.") if noted and not unchanged else None
+    note = checked_text(note, "note", NOTE_MAX, missing) or None
+    if unchanged:  # saved as it was: nothing for the history, the audit log or the voters
+        _apply_tags(solution, tags)
+    else:
+        named_before = {user.id for user in mentions.members_named(solution.body).values()}
+        db.session.add(
+            SolutionRevision(
+                solution_id=solution.id, editor_id=actor.id, votes=solution.vote_count, note=note, **before
+            )
+        )
+        named = _apply(solution, title, body, tags)
+        mentions.tell(
+            named, solution, actor=actor, challenge=solution.challenge, solution=solution, before=named_before
+        )
     after = {"title": solution.title, "body": solution.body}
-    if actor.id != solution.author_id:
+    if after != before and actor.id != solution.author_id:
         record_action(
             actor, "solution.edit", solution, community=solution.challenge.community, before=before, after=after
         )
-    db.session.add(revision)
     media.attach_images(actor, solution, _image_ids(image_ids))
     if after != before and (solution.vote_count or noted):
         solution.edited = utcnow()
@@ -170,21 +177,44 @@ def parse_tags(raw):
 
 
 def _apply(solution, title, body, tags):
-    title = checked_text(title, "title", TITLE_MAX, _l("A title is required."))
-    body = checked_markdown(body, "body", BODY_MAX, _l("Describe your solution."))
+    title = _checked_title(title)
+    body = _checked_body(body)
+    names = _checked_tags(tags)
+    solution.title = title
+    solution.body = body
+    solution.body_html, named = mentions.render(body)
+    solution.lang = languages.detect(title, body)
+    _set_tags(solution, names)
+    return named  # the members its @names name
+
+
+def _checked_title(title):
+    return checked_text(title, "title", TITLE_MAX, _l("A title is required."))
+
+
+def _checked_body(body):
+    return checked_markdown(body, "body", BODY_MAX, _l("Describe your solution."))
+
+
+def _checked_tags(tags):
     names = parse_tags(tags)
     if len(names) > TAGS_MAX:
         raise RuleBroken(_l("Use at most %(n)d tags.", n=TAGS_MAX), field="tags")
     if not all(TAG_PATTERN.match(name) for name in names):
         raise RuleBroken(_l("Tags are single words of up to 30 letters, digits or hyphens."), field="tags")
-    solution.title = title
-    solution.body = body
-    solution.body_html, named = mentions.render(body)
-    solution.lang = languages.detect(title, body)
+    return names
+
+
+def _apply_tags(solution, tags):
+    names = _checked_tags(tags)
+    if names != [tag.name for tag in solution.tags]:
+        _set_tags(solution, names)
+
+
+def _set_tags(solution, names):
     # In the order the relationship loads them (by name), so what a door returns before its
     # commit reads the same as the row read back later.
     solution.tags = sorted(_tags(names), key=lambda tag: tag.name)
-    return named  # the members its @names name
 
 
 def _tags(names):
