@@ -65,16 +65,17 @@ def supported():
 
 
 def select_locale():
-    """The switch in the header (a cookie), then the account's saved language, then the browser's."""
+    """A member's saved language (the one their settings show, whichever browser saved it), then
+    the switch in the header (a cookie, for visitors), then the browser's."""
     if not has_request_context():  # commands speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = supported()
-    chosen = chosen_language()
-    if chosen:
-        return chosen
     # With the database down, loading the user would fail again inside the error page.
     if not g.get("database_down") and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
+    chosen = chosen_language()
+    if chosen:
+        return chosen
     return from_accept_language(request.accept_languages, languages)
 
 

@@ -187,3 +187,14 @@ def test_the_chinese_catalog_says_one_word_for_each_thing():
             (english, chinese, zh) for term, zh in ALWAYS.items() if re.search(term, said, re.I) and zh not in chinese
         ]
     assert wrong == [], "see the glossary in README.md"
+
+
+def test_a_members_saved_language_beats_an_old_header_cookie(app, login):
+    user = factories.user("anna")
+    client = login(user)
+    client.get("/language/en")  # picked in this browser once, as a visitor would
+    other_browser = login(user)
+    other_browser.post("/account/language", data={"lang-language": "zh_Hans"})
+    assert "<h1>社区</h1>" in client.get("/c/", headers={"Accept-Language": "en"}).get_data(True)
+    db.session.rollback()
+    assert db.session.get(User, user.id).locale == "zh_Hans"  # what the settings page shows
