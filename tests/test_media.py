@@ -461,3 +461,16 @@ def test_an_edit_with_no_room_for_more_pictures_is_refused_before_decoding(app, 
     page = fan.post(f"/solutions/{idea.id}/edit", data=form, content_type="multipart/form-data")
     assert "Attach at most 6 images." in page.get_data(as_text=True)
     assert decoded == [] and db.session.execute(db.select(db.func.count()).select_from(Image)).scalar() == 6
+
+
+def test_a_refused_picture_costs_only_itself_the_good_ones_are_kept(app, challenge, users, login):
+    fan = login(users["fan"])
+    files = [("fake.jpg", b"not a picture at all"), ("real.png", picture())]
+    response = _submit(fan, challenge, files)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "fake.jpg: It is not a PNG, JPEG, WebP or GIF image" in page
+    assert db.session.execute(db.select(Solution)).first() is None  # refused: the fan sees why first
+    kept = kept_references(page)
+    assert len(kept) == 1 and db.session.execute(db.select(Image)).scalar_one()
+    assert _submit(fan, challenge, [], kept_image=kept).status_code == 302
+    assert len(db.session.execute(db.select(Solution)).scalar_one().images) == 1

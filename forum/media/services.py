@@ -61,16 +61,33 @@ def store_uploads(owner, files, room=IMAGES_MAX):
     Raises RuleBroken (field `images`) for the first file that is not an acceptable image;
     none of the files are kept then.
     """
+    stored, refusals = store_valid_uploads(owner, files, room)
+    if refusals:
+        raise refusals[0]
+    return stored
+
+
+def store_valid_uploads(owner, files, room=IMAGES_MAX):
+    """Like store_uploads, but a refused file costs only itself: the acceptable ones are stored
+    all the same. Returns (the stored images, a RuleBroken per refused file, in order), so that a
+    form refused for one fake picture does not make the fan choose the good ones again.
+
+    Raises RuleBroken (field `images`) when there are more files than room, storing none."""
     files = [f for f in files or () if f and getattr(f, "filename", "")]
     # Before any decoding: an edit of an idea that has its six already was refused only after
     # its pictures had taken a decoding slot for seconds and been stored.
     if len(files) > min(room, IMAGES_MAX):
         raise RuleBroken(_l("Attach at most %(n)d images.", n=IMAGES_MAX), field="images")
     if not files:
-        return []
+        return [], []
+    cleaned, refusals = [], []
     with decode_slot():
-        cleaned = [_named(f.filename, f.stream) for f in files]
-    return [_store(owner, clean) for clean in cleaned]
+        for upload in files:
+            try:
+                cleaned.append(_named(upload.filename, upload.stream))
+            except RuleBroken as error:
+                refusals.append(error)
+    return [_store(owner, clean) for clean in cleaned], refusals
 
 
 def _named(filename, stream):

@@ -277,13 +277,15 @@ def _validate_keeping_uploads(form, attached=0):
     checkpoint()  # nothing written yet: the write lock is free while the pictures are decoded
     try:
         room = media.IMAGES_MAX - attached - len(form.kept_ids)
-        stored = media.store_uploads(current_user, form.images.data, room=room)
+        stored, refusals = media.store_valid_uploads(current_user, form.images.data, room=room)
     except RuleBroken as error:
         attach_error(form, error)
         return None
-    checkpoint()  # kept even if the solution is refused below
+    checkpoint()  # kept even if the solution is refused below, or another picture was
     form.kept_ids += [image.id for image in stored]
-    return form.kept_ids if valid else None
+    for refusal in refusals:
+        form.images.errors = [*form.images.errors, str(refusal.message)]
+    return form.kept_ids if valid and not refusals else None
 
 
 def _render_form(form, challenge, solution, refusal):
