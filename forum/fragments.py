@@ -18,7 +18,7 @@ round trip per card would cost about what rendering it does.
 
 from flask import current_app
 
-from forum import caching
+from forum import caching, text
 from forum.i18n import formatting
 
 
@@ -27,6 +27,7 @@ def init_app(app):
     # The backend itself, None when FRAGMENT_CACHE_SIZE is 0: a card looks it up in one step.
     app.extensions["fragments"] = app.extensions.get("cache", {}).get(caching.fragments)
     app.jinja_env.globals["cached"] = cached
+    app.jinja_env.filters["excerpt"] = text.excerpt  # what cards quote of a body
 
 
 def solution_card_key(solution):

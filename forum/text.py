@@ -158,3 +158,16 @@ def plain(html):
     """Plain text of HTML this module produced (exports, previews). A regex is enough here, and
     quick, because the input has already been through the allow-list above."""
     return html_lib.unescape(_TAG.sub("", _BLOCK_END.sub("\n", html or ""))).strip()
+
+
+def excerpt(html, length=180):
+    """The opening words of HTML this module produced, on one line for a card or a notice: its
+    paragraphs and list items kept apart by " · " (without tags they ran into one sentence), cut
+    at a word near `length` characters."""
+    text = " · ".join(" ".join(line.split()) for line in plain(html).splitlines() if line.strip())
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if " " in cut[length // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ·") + "…"

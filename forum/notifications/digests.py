@@ -212,8 +212,7 @@ def _extra(n, notes):
     if n.kind == "status":
         return notes.get((n.solution_id, n.detail), "")
     if n.comment is not None and not n.comment.deleted:
-        words = text.plain(n.comment.body_html)
-        return words if len(words) <= EXCERPT else words[: EXCERPT - 1].rstrip() + "…"
+        return text.excerpt(n.comment.body_html, EXCERPT)
     return ""
 
 
