@@ -267,3 +267,13 @@ def test_account_pages_need_a_login(client):
     response = client.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_registration_shows_every_refusal_at_once(client):
+    response = _register(client, email="not-an-address", password="password123", confirm="something else")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Enter a valid email address." in page
+    assert "This password is too common." in page
+    assert "The passwords do not match." in page
+    assert mail.sent("not-an-address") == []

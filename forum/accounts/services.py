@@ -54,9 +54,30 @@ def register(username, email, password, locale=None):
 def check_new_account(username, email, password):
     """Refuse what a sign-up may be told: a bad or taken username (names are public), a bad
     address, a weak password. Whether the address has an account it is never told."""
-    _check_username(username)
-    check_email(email)
-    _check_password(password, username, email)
+    refusals = new_account_refusals(username, email, password)
+    if refusals:
+        raise refusals[0]
+
+
+def new_account_refusals(username, email, password):
+    """Every reason check_new_account has to refuse, one per field at most, so that a form can
+    show them all at once instead of one a submit."""
+    refusals = []
+    for check in (_check_username, _check_taken):
+        try:
+            check(username)
+        except RuleBroken as error:
+            refusals.append(error)
+            break  # a name that is not valid is not looked up
+    for check, args in ((check_email, (email,)), (_check_password, (password, username, email))):
+        try:
+            check(*args)
+        except RuleBroken as error:
+            refusals.append(error)
+    return refusals
+
+
+def _check_taken(username):
     if db.session.execute(db.select(User.id).filter_by(username_key=username_key(username))).first():
         raise RuleBroken(_l("That username is taken."), field="username")
 

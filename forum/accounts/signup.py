@@ -59,6 +59,13 @@ def request_sign_up(username, email, password, locale=None):
     )
 
 
+def refusals(username, email, password):
+    """Every reason request_sign_up would refuse these (each names its field), for the form to
+    show at once; never whether the address has an account."""
+    username, email = services.normal_username(username), services.normalize_email(email or "")
+    return services.new_account_refusals(username, email, password)
+
+
 def pending(token):
     """The sign-up a mailed link names, or None when it is unknown, used or too old."""
     if not token or len(token) > 100:

@@ -64,7 +64,15 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and not ("csrf_token" in form and form.csrf_token.errors):
+        # Every field's refusal at once, the service's beside the form's: not one a submit.
+        for refusal in signup.refusals(form.username.data or "", form.email.data or "", form.password.data or ""):
+            field = getattr(form, refusal.field, None)
+            if field is None or not field.errors:
+                attach_error(form, refusal)
+                valid = False
+    if valid:
         try:
             # Only a language the visitor picked becomes the account's; otherwise the browser decides.
             signup.request_sign_up(form.username.data, form.email.data, form.password.data, chosen_language())
