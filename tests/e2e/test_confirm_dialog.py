@@ -84,7 +84,7 @@ def test_the_dialog_asks_cancel_keeps_and_confirm_deletes(page, discussion):
     # Confirm: the comment is removed, and only that one.
     spam.get_by_role("button", name="Delete").click()
     dialog.get_by_role("button", name="Delete").click()
-    expect(page.get_by_role("status")).to_contain_text("The comment is removed.")
+    expect(page.locator(".flashes").get_by_role("status")).to_contain_text("The comment is removed.")
     expect(page.locator(".comment", has_text="Buy cheap watches")).to_have_count(0)
     expect(page.locator(".comment", has_text="This comment was removed.")).to_have_count(1)
     expect(page.locator(".comment", has_text="A finer mesh would help")).to_be_visible()
@@ -111,7 +111,7 @@ def test_without_javascript_a_page_asks_instead(browser, live_server, discussion
 
         plain.locator(".staff-actions").get_by_role("button", name="Hide").click()
         plain.get_by_role("button", name="Hide").click()
-        expect(plain.get_by_role("status")).to_contain_text("Done.")
+        expect(plain.locator(".flashes").get_by_role("status")).to_contain_text("Done.")
         expect(plain.locator(".staff-actions").get_by_role("button", name="Restore")).to_be_visible()
     finally:
         context.close()
