@@ -239,7 +239,9 @@ def test_a_deadline_moves_the_phase_and_is_credited_to_the_deadline(app, users, 
     from forum.challenges.services import apply_deadlines
     from forum.clock import utcnow
 
-    passed = factories.challenge(users["staff"], community, submission_ends=utcnow() - timedelta(hours=1))
+    passed = factories.challenge(users["staff"], community, submission_ends=utcnow() + timedelta(hours=1))
+    passed.submission_ends = utcnow() - timedelta(hours=1)  # as if two hours had gone by
+    db.session.commit()
     later = factories.challenge(users["staff"], community, submission_ends=utcnow() + timedelta(days=1))
     apply_deadlines()
     apply_deadlines()  # nothing more to move: one entry

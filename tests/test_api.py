@@ -477,3 +477,14 @@ def test_an_unknown_api_url_or_method_is_a_json_404_or_405_not_a_csrf_error(make
     assert_error(client.post("/api/v1/nonexistent", json={}), 404, "not_found")
     assert client.delete("/api/v1/communities").status_code == 405
     assert client.delete("/api/v1/communities").get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_deadline_already_past_is_refused_naming_its_field(api, users, community):
+    staff = api(users["staff"])
+    campaign = {"title": "Campaign", "body": "Run it.", "campaign": True, "submission_ends": "2020-01-01T00:00:00Z"}
+    made = staff.post(f"/api/v1/communities/{community.slug}/challenges", json=campaign)
+    assert_error(made, 422, "rule_broken", "submission_ends")
+    run = staff.post(f"/api/v1/communities/{community.slug}/challenges", json={**campaign, "submission_ends": None})
+    assert run.status_code == 201, run.get_data(as_text=True)
+    moved = staff.patch(f"/api/v1/challenges/{run.get_json()['id']}", json={"voting_ends": "2021-06-01T00:00:00Z"})
+    assert_error(moved, 422, "rule_broken", "voting_ends")

@@ -72,8 +72,9 @@ def test_campaign_form_errors_keep_the_text(app, community, users, login):
 def test_deadlines_advance_the_phase_when_read(app, community, users):
     now = utcnow()
     challenge = factories.challenge(
-        users["staff"], community, submission_ends=now - timedelta(minutes=1), voting_ends=now + timedelta(days=1)
+        users["staff"], community, submission_ends=now + timedelta(minutes=1), voting_ends=now + timedelta(days=1)
     )
+    challenge.submission_ends = now - timedelta(minutes=1)  # as if two minutes had gone by
     assert challenge.phase == "submission"
     assert challenge.current_phase() == "voting"
     assert challenge.current_phase(now + timedelta(days=2)) == "review"
@@ -192,3 +193,29 @@ def test_a_bad_cover_is_refused_before_anything_is_posted(app, community, users,
     assert response.status_code == 200
     assert "It is not a PNG, JPEG, WebP or GIF image, or the file is damaged." in response.get_data(as_text=True)
     assert db.session.execute(db.select(Challenge)).first() is None
+
+
+def test_a_deadline_already_past_is_refused_where_it_is_set(app, community, users, login):
+    staff = login(users["staff"])
+    form = {"title": "Secondary pollution", "body": "Keep the drum clean.", "is_campaign": "y"}
+    response = staff.post(f"/c/{community.slug}/challenges/new", data={**form, "submission_ends": "2020-01-01T10:00"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The submission deadline has already passed" in page
+    assert db.session.execute(db.select(Challenge)).first() is None
+    challenge = factories.challenge(users["staff"], community, submission_ends=utcnow() + timedelta(days=1))
+    with pytest.raises(RuleBroken) as refused:
+        factories.door(
+            services.update_challenge,
+            users["staff"],
+            challenge,
+            challenge.title,
+            challenge.body,
+            services.Campaign(voting_ends=utcnow() - timedelta(hours=1)),
+        )
+    assert refused.value.field == "voting_ends"
+    # A deadline that passed since it was set may be kept while the rest changes.
+    challenge.submission_ends = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    kept = services.Campaign(submission_ends=challenge.submission_ends)
+    factories.door(services.update_challenge, users["staff"], challenge, "Renamed", challenge.body, kept)
+    assert db.session.get(Challenge, challenge.id).title == "Renamed"

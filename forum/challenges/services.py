@@ -228,8 +228,7 @@ def _apply_campaign(challenge, campaign):
         value = getattr(campaign, name)
         if value is not None and not 1 <= value <= 10_000:
             raise RuleBroken(_l("Use a number from 1 to 10,000."), field=name)
-    if campaign.submission_ends and campaign.voting_ends and campaign.voting_ends <= campaign.submission_ends:
-        raise RuleBroken(_l("Voting must end after submissions close."), field="voting_ends")
+    _check_deadlines(challenge, campaign)
     reward = checked_text(campaign.reward, "reward", REWARD_MAX) or None
     challenge.is_campaign = True
     challenge.submission_ends = campaign.submission_ends
@@ -237,6 +236,22 @@ def _apply_campaign(challenge, campaign):
     challenge.vote_budget = campaign.vote_budget
     challenge.review_threshold = campaign.review_threshold
     challenge.reward = reward
+
+
+def _check_deadlines(challenge, campaign):
+    """A deadline set or moved must lie ahead: one already past would end the phase at once (a
+    problem jumping to voting with no solutions). One kept as it was may have passed."""
+    now = utcnow()
+    past = {
+        "submission_ends": _l("The submission deadline has already passed: choose a later time."),
+        "voting_ends": _l("The voting deadline has already passed: choose a later time."),
+    }
+    for name, message in past.items():
+        value = getattr(campaign, name)
+        if value is not None and value != getattr(challenge, name) and value <= now:
+            raise RuleBroken(message, field=name)
+    if campaign.submission_ends and campaign.voting_ends and campaign.voting_ends <= campaign.submission_ends:
+        raise RuleBroken(_l("Voting must end after submissions close."), field="voting_ends")
 
 
 def _snapshot(challenge):
