@@ -47,12 +47,12 @@ def test_the_team_picker_offers_the_author_first_and_takes_any_member_by_name(ap
     staff = login(users["staff"])
     page = staff.get(f"/solutions/{shortlisted.id}").get_data(as_text=True)
     picker = page[page.index('name="promote-team"') :]
-    picker = picker[: picker.index("</select>")]
-    assert picker.index(">inventor<") < picker.index(">staff<")
+    picker = picker[: picker.index("</fieldset>")]
+    assert picker.index(" inventor</label>") < picker.index(" staff</label>")
     refused = staff.post(
         f"/solutions/{shortlisted.id}/promote", data={"promote-team": [], "promote-others": "nobody_here"}
     )
-    assert refused.status_code == 302 and db.session.execute(db.select(Prototype)).first() is None
+    assert refused.status_code == 422 and db.session.execute(db.select(Prototype)).first() is None
     maker = factories.user("maker")
     staff.post(
         f"/solutions/{shortlisted.id}/promote",
@@ -60,6 +60,37 @@ def test_the_team_picker_offers_the_author_first_and_takes_any_member_by_name(ap
     )
     prototype = db.session.execute(db.select(Prototype)).scalar_one()
     assert sorted(m.username for m in prototype.team) == sorted(["inventor", maker.username, "fan"])
+
+
+def test_the_team_is_checkboxes_with_the_author_checked_and_a_refusal_comes_back_in_the_form(
+    app, shortlisted, users, login
+):
+    staff = login(users["staff"])
+    page = staff.get(f"/solutions/{shortlisted.id}").get_data(as_text=True)
+    picker = page[page.index('id="promote-team"') :]
+    assert "<select" not in picker[: picker.index("</fieldset>")]
+    author_box = f'type="checkbox" value="{shortlisted.author_id}"'
+    staff_box = f'type="checkbox" value="{users["staff"].id}"'
+    assert "checked" in page[page.index(author_box) - 80 : page.index(author_box) + 40]
+    assert "checked" not in page[page.index(staff_box) - 80 : page.index(staff_box) + 40]
+
+    # Nothing chosen: the form comes back open, the team marked invalid with its message beside it.
+    refused = staff.post(f"/solutions/{shortlisted.id}/promote", data={"promote-note": "Into the workshop"})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    team = body[body.index('id="promote-team"') :][:3000]
+    assert 'aria-invalid="true"' in team and 'class="field-error"' in team
+    assert "Choose the expert team" in team and "Into the workshop" in body
+
+    # An unknown name: what was checked stays checked.
+    refused = staff.post(
+        f"/solutions/{shortlisted.id}/promote",
+        data={"promote-team": [str(users["staff"].id)], "promote-others": "nobody_here"},
+    )
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "nobody_here" in body
+    assert "checked" in body[body.index(staff_box) - 80 : body.index(staff_box) + 40]
+    assert db.session.execute(db.select(Prototype)).first() is None
 
 
 def test_promote_through_the_page_and_post_a_milestone_with_a_photo(app, shortlisted, users, login):

@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum.forms import Chosen, FlaskForm, choices
 from forum.review.status import NOTE_MAX, allowed_statuses
@@ -101,11 +102,13 @@ class StaffNoteForm(FlaskForm):
 
 
 class PromoteForm(FlaskForm):
+    # Checkboxes, not a multi-select: a phone or a mouse without Ctrl picks several alike.
     team = SelectMultipleField(
         _l("Expert team"),
         coerce=int,
         description=_l("The solution's author comes first, then the community's staff."),
-        render_kw={"size": 6},
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
     others = StringField(
         _l("Other members"),

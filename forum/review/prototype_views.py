@@ -12,7 +12,7 @@ from forum.communities.services import staff_of
 from forum.confirm import Confirmation, ask_first
 from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
-from forum.forms import choices
+from forum.forms import attach_error, choices
 from forum.limits import limit_writes
 from forum.media import services as media
 from forum.permissions import can_answer, can_see, require
@@ -49,12 +49,12 @@ def promote(solution_id):
             team = _team(form)
             prototypes.promote(current_user, solution, team, form.note.data)
         except RuleBroken as error:
-            return refused(error, _solution_url(solution))
-        flash(_("Promoted to prototyping. The author and the voters are told."), "success")
-    else:
-        for errors in form.errors.values():
-            flash(" ".join(map(str, errors)), "error")
-    return redirect(_solution_url(solution))
+            attach_error(form, error)
+        else:
+            flash(_("Promoted to prototyping. The author and the voters are told."), "success")
+            return redirect(_solution_url(solution))
+    # The form comes back open, with its error beside the field and what was chosen kept.
+    return render_template("review/prototype_retry.html", form=form, solution=solution, kind="promote"), 422
 
 
 @bp.route("/solutions/<int:solution_id>/updates", methods=["POST"])
@@ -166,6 +166,8 @@ def promote_form(solution):
     form.team.choices = choices(
         (user.id, user.username) for user in offered if not (user.id in seen or seen.add(user.id))
     )
+    if not form.is_submitted() and solution.author is not None:
+        form.team.data = [solution.author.id]  # the author comes first, as the hint says
     return form
 
 
