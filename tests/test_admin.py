@@ -1,5 +1,6 @@
 """Admin pages: communities, roles, the audit log."""
 
+import html
 import os
 import re
 from datetime import datetime, timedelta
@@ -393,3 +394,23 @@ def test_a_community_saved_from_a_browser_audits_only_what_changed(app, users, l
     # Saved again as it is: nothing changed, nothing audited.
     assert admin.post(f"/admin/communities/{community.slug}/edit", data=form).status_code == 302
     assert db.session.execute(db.select(db.func.count(AuditEntry.id))).scalar_one() == 1
+
+
+def test_user_search_matches_anywhere_and_the_list_shows_community_roles(app, users, login, community):
+    factories.user("米粉小王", email="Wang.Fan@Example.com", community_roles={community: "staff"})
+    factories.user("a_b_c", email="under@example.com")
+    factories.user("axbxc", email="plain@example.com")
+    admin = login(users["admin"])
+
+    def found(query):
+        page = admin.get("/admin/users", query_string={"q": query}).get_data(as_text=True)
+        return set(re.findall(r'href="/admin/users/\d+">([^<]+)</a>', page))
+
+    assert found("小王") == {"米粉小王"}
+    assert found("G.FAN@EXAMPLE") == {"米粉小王"}  # inside the address, in any case
+    assert found("_b_") == {"a_b_c"}  # a wildcard typed is matched as itself
+    assert found("%") == set()
+    assert found("x' OR '1'='1") == set()
+    page = admin.get("/admin/users").get_data(as_text=True)
+    row = page.split(">米粉小王</a>")[1].split("</tr>")[0]
+    assert f"Staff · {html.escape(community.name)}" in row or f"Staff · {community.name}" in row

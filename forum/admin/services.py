@@ -1,13 +1,15 @@
 """Admin queries: users and audit entries, paged by id so deep pages cost what page one does."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from forum.accounts.models import User
 from forum.accounts.services import username_key
 from forum.audit import AuditEntry
+from forum.communities.models import CommunityRole
 from forum.extensions import db
 from forum.paging import keyset_page
 
@@ -15,14 +17,27 @@ AUDIT_PAGE = 50
 
 
 def find_users(query=None, before_id=None, limit=50):
-    """Users newest first, optionally by name or email prefix; returns (rows, next_before_id)."""
-    stmt = db.select(User).order_by(User.id.desc())
+    """Users newest first, optionally those whose name or email holds the query anywhere (any
+    case: 小王 finds 米粉小王), with their community roles; returns (rows, next_before_id)."""
+    stmt = (
+        db.select(User)
+        .order_by(User.id.desc())
+        .options(selectinload(User.community_roles).joinedload(CommunityRole.community))
+    )
+    query = (query or "").strip()
     if query:
-        prefix = query.strip().casefold().replace("\\", "").replace("%", "").replace("_", "\\_")
         stmt = stmt.where(
-            db.or_(User.username_key.like(f"{prefix}%", escape="\\"), User.email.like(f"{prefix}%", escape="\\"))
+            db.or_(
+                User.username_key.like(_contains(username_key(query)), escape="\\"),
+                db.func.lower(User.email).like(_contains(query.casefold()), escape="\\"),
+            )
         )
     return _page(stmt, User.id, before_id, limit)
+
+
+def _contains(text):
+    """A LIKE pattern (bound as a parameter) for text anywhere, its own % and _ matched as themselves."""
+    return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
 
 
 @dataclass

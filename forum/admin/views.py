@@ -11,7 +11,7 @@ from forum.accounts import reset
 from forum.accounts import services as accounts
 from forum.admin import changes, services
 from forum.admin.changes import CAUSE_LABELS
-from forum.admin.forms import SITE_ROLE_LABELS, GrantRoleForm, SiteRoleForm
+from forum.admin.forms import COMMUNITY_ROLE_LABELS, SITE_ROLE_LABELS, GrantRoleForm, SiteRoleForm
 from forum.audit import ACTION_LABELS
 from forum.communities import services as communities
 from forum.communities.forms import CommunityEditForm, CommunityForm
@@ -94,7 +94,12 @@ def user_list():
     query = text_arg("q", 100)
     users, next_before = services.find_users(query, id_arg("before"))
     return render_template(
-        "admin/users.html", users=users, query=query, next_before=next_before, role_labels=SITE_ROLE_LABELS
+        "admin/users.html",
+        users=users,
+        query=query,
+        next_before=next_before,
+        role_labels=SITE_ROLE_LABELS,
+        community_role_labels=COMMUNITY_ROLE_LABELS,
     )
 
 
