@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy.orm import selectinload
 
 from forum.audit import record_action
@@ -19,6 +20,26 @@ from forum.zones import iso
 # Spreadsheets run a cell that starts like a formula; such cells get a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("list", "position", "username", "signed_up", "cancelled", "attended")
+
+
+def _csv_words():
+    """The CSV's header and its words, in the language of the staff member who downloads it."""
+    header = (
+        pgettext("roster CSV", "list"),
+        pgettext("roster CSV", "position"),
+        pgettext("roster CSV", "username"),
+        pgettext("roster CSV", "signed_up"),
+        pgettext("roster CSV", "cancelled"),
+        pgettext("roster CSV", "attended"),
+    )
+    words = {
+        "booked": pgettext("roster CSV", "booked"),
+        "waiting": pgettext("roster CSV", "waiting"),
+        "cancelled": pgettext("roster CSV", "cancelled"),
+        True: pgettext("roster CSV", "yes"),
+        False: pgettext("roster CSV", "no"),
+    }
+    return header, words
 
 
 @dataclass(frozen=True)
@@ -86,13 +107,14 @@ def roster_csv(roster_):
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    header, words = _csv_words()
+    writer.writerow(header)
     lists = (("booked", roster_.booked), ("waiting", roster_.waiting), ("cancelled", roster_.cancelled))
     for name, signups in lists:
         for position, signup in enumerate(signups, start=1):
             username = signup.user.username
             if username.startswith(FORMULA_STARTS):
                 username = "'" + username
-            attended = "" if signup.attended is None else ("yes" if signup.attended else "no")
-            writer.writerow((name, position, username, iso(signup.created), iso(signup.cancelled), attended))
+            attended = "" if signup.attended is None else words[bool(signup.attended)]
+            writer.writerow((words[name], position, username, iso(signup.created), iso(signup.cancelled), attended))
     return buffer.getvalue().encode("utf-8")
