@@ -219,3 +219,12 @@ def test_a_deadline_already_past_is_refused_where_it_is_set(app, community, user
     kept = services.Campaign(submission_ends=challenge.submission_ends)
     factories.door(services.update_challenge, users["staff"], challenge, "Renamed", challenge.body, kept)
     assert db.session.get(Challenge, challenge.id).title == "Renamed"
+
+
+def test_a_challenge_saved_unchanged_from_a_browser_audits_nothing(app, community, users, login):
+    problem = factories.challenge(users["fan"], community, title="Socks vanish", body="Line one\nLine two")
+    staff = login(users["staff"])
+    form = {"title": "Socks vanish", "body": "Line one\r\nLine two"}
+    assert staff.post(f"/challenges/{problem.id}/edit", data=form).status_code == 302
+    assert db.session.get(Challenge, problem.id).body == "Line one\nLine two"
+    assert db.session.execute(db.select(AuditEntry).filter_by(action="challenge.update")).first() is None

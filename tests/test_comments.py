@@ -118,3 +118,11 @@ def test_long_discussions_come_in_pages_with_their_replies(app, users, community
     rest = client.get(more.replace("&amp;", "&")).get_data(as_text=True)
     assert "Point 3" in rest and "Point 0" not in rest and "more-comments" not in rest
     assert client.get(f"/solutions/{solution.id}?comments_after=99999999999999").status_code == 200
+
+
+def test_a_comment_saved_unchanged_from_a_browser_is_not_marked_edited(app, solution, users, login):
+    comment = comments.add_comment(users["product"], solution.challenge, "Line one\nLine two", solution=solution)
+    product = login(users["product"])
+    assert product.post(f"/comments/{comment.id}/edit", data={"body": "Line one\r\nLine two"}).status_code == 302
+    comment = db.session.get(Comment, comment.id)
+    assert comment.body == "Line one\nLine two" and comment.edited is None
