@@ -249,3 +249,23 @@ def test_simultaneous_cancels_promote_each_waiting_fan_once_and_never_overfill(a
     assert db.session.get(Event, event_id).taken == 2
     told = db.session.execute(db.select(NotificationOutbox.recipients).filter_by(kind="seat")).scalars().all()
     assert sorted(json.loads(r)[0] for r in told) == told_ids
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [(None, "You are number 2 on the waiting list."), ("zh_Hans", "你在候补名单中排第 2 位。")],
+)
+def test_a_waiting_fan_sees_their_place_on_the_list_and_leaving_asks_first(
+    app, shortlisted, users, login, locale, said
+):
+    event = _event(users, shortlisted, seats=1)
+    seated, first, second = factories.user("seated"), factories.user("first"), factories.user("second", locale=locale)
+    for fan in (seated, first, second):
+        factories.door(prototypes.sign_up, fan, event)
+    page = login(second).get(f"/solutions/{shortlisted.id}").get_data(as_text=True)
+    assert said in page
+    # Leaving asks first, in a dialog (data-confirm) or, without JavaScript, on a page.
+    assert "data-confirm=" in page[page.index(said) :][:1500]
+    asked = login(second).post(f"/events/{event.id}/signup", data={"action": "cancel"})
+    assert asked.status_code == 200 and 'name="confirmed"' in asked.get_data(as_text=True)
+    assert "You are number" not in login(seated).get(f"/solutions/{shortlisted.id}").get_data(as_text=True)

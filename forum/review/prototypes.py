@@ -207,6 +207,22 @@ def signups_of(user, events_):
     return {s.event_id: s for s in db.session.execute(stmt).scalars()}
 
 
+def waiting_positions(signups):
+    """{event id: the fan's place on its waiting list, 1 first} for the waitlisted of `signups`
+    (signups_of's answer); the list is served in signup order, as cancellations promote it."""
+    positions = {}
+    for event_id, signup in signups.items():
+        if signup.waitlisted:
+            ahead = db.select(db.func.count(EventSignup.id)).where(
+                EventSignup.event_id == event_id,
+                EventSignup.waitlisted.is_(True),
+                EventSignup.cancelled.is_(None),
+                EventSignup.id < signup.id,
+            )
+            positions[event_id] = db.session.execute(ahead).scalar_one() + 1
+    return positions
+
+
 def _signup(user, event):
     stmt = db.select(EventSignup).filter_by(event_id=event.id, user_id=user.id)
     return db.session.execute(stmt).scalar_one_or_none()

@@ -237,7 +237,8 @@ def _prototype(solution):
         "prototype": prototype,
         "updates": prototypes.updates(prototype),
         "events": events,
-        "signups": prototypes.signups_of(current_user, events),
+        "signups": (signups := prototypes.signups_of(current_user, events)),
+        "waiting_positions": prototypes.waiting_positions(signups),
         "update_form": UpdateForm(prefix="update") if staff else None,
         "event_form": EventForm(prefix="event") if staff else None,
     }
