@@ -366,3 +366,15 @@ def test_postgres_reindex_rewrites_every_document(app, challenge, users, runner)
     assert result.exit_code == 0, result.output
     db.session.rollback()
     assert titles(query.search(users["fan"], "吸尘", kind="solution")) == ["吸尘器 一个想法"]
+
+
+def test_a_comment_result_says_which_solution_or_challenge_it_is_on(app, challenge, users, client):
+    solution = factories.solution(users["fan"], challenge, title="Steam the drum gap", body="steam")
+    factories.door(comments.add_comment, users["product"], challenge, "grommet worries me", solution=solution)
+    factories.door(comments.add_comment, users["product"], challenge, "grommet again here")
+    queue.drain()
+    body = client.get("/search", query_string={"q": "grommet"}).get_data(as_text=True)
+    assert "Comment on Steam the drum gap" in body
+    assert "Comment on 洗衣机二次污染 Secondary pollution" in body
+    zh = client.get("/search", query_string={"q": "grommet"}, headers={"Accept-Language": "zh-CN"})
+    assert "对《Steam the drum gap》的评论" in zh.get_data(as_text=True)

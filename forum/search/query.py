@@ -49,6 +49,7 @@ class Result:
     endpoint: str
     url_kwargs: dict
     created: object
+    on: str = ""  # a comment's or update's solution or challenge, whose title names it
 
 
 @dataclass
@@ -103,7 +104,7 @@ def _index_search(searcher, viewer, text, community, kind, status, sort, page, c
     # Snippets mark the query's words (jieba's for Chinese), whichever field the search matched on.
     marked = {token.text for token in _analyze(searcher, text)}
     finder = _marks_finder(marked)
-    results = [_result(hit, marked, finder) for hit in shown]
+    results = _name_parents([_result(hit, marked, finder) for hit in shown])
     return Results(text, results, hits.total, page, hits.pagecount)
 
 
@@ -126,8 +127,32 @@ def _postgres_search(viewer, text, community, kind, status, sort, page, challeng
     shown = _still_visible(viewer, hits, staff_of)
     marked = {token.text for token in index.SCHEMA["body"].analyzer(text)}
     finder = _marks_finder(marked)
-    results = [_result(hit, marked, finder) for hit in shown]
+    results = _name_parents([_result(hit, marked, finder) for hit in shown])
     return Results(text, results, total, page, -(-total // PAGE_SIZE))
+
+
+def _name_parents(results):
+    """Give each untitled result (a comment, an update) the title of the solution or challenge it
+    is on, two queries a page: "Comment" alone said nothing of where it was."""
+    wanted = {Solution: set(), Challenge: set()}
+    for result in results:
+        if not result.title:
+            if "solution_id" in result.url_kwargs:
+                wanted[Solution].add(result.url_kwargs["solution_id"])
+            elif "challenge_id" in result.url_kwargs:
+                wanted[Challenge].add(result.url_kwargs["challenge_id"])
+    titles = {}
+    for model, ids in wanted.items():
+        if ids:
+            rows = db.session.execute(db.select(model.id, model.title).where(model.id.in_(ids)))
+            titles[model] = dict(rows.all())
+    for result in results:
+        if not result.title:
+            if "solution_id" in result.url_kwargs:
+                result.on = titles.get(Solution, {}).get(result.url_kwargs["solution_id"], "")
+            elif "challenge_id" in result.url_kwargs:
+                result.on = titles.get(Challenge, {}).get(result.url_kwargs["challenge_id"], "")
+    return results
 
 
 def _staff_communities(viewer):
