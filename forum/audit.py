@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "role.grant": _l("Granted a role"),
     "role.revoke": _l("Revoked a role"),
     "solution.edit": _l("Edited a solution"),
+    "solution.merge": _l("Merged a duplicate into another solution"),
     "solution.status": _l("Changed a solution's status"),
     "solution.unmerge": _l("Undid a merge"),
     "user.email": _l("Changed an email address"),

@@ -414,3 +414,25 @@ def test_user_search_matches_anywhere_and_the_list_shows_community_roles(app, us
     page = admin.get("/admin/users").get_data(as_text=True)
     row = page.split(">米粉小王</a>")[1].split("</tr>")[0]
     assert f"Staff · {html.escape(community.name)}" in row or f"Staff · {community.name}" in row
+
+
+def test_a_merge_in_the_audit_log_names_the_solution_it_went_into(app, community, users, login):
+    from forum.solutions import merges
+
+    challenge = factories.challenge(users["staff"], community)
+    source = factories.solution(factories.user("copycat"), challenge, title="Steam clean the gap")
+    target = factories.solution(factories.user("original"), challenge, title="Drum gap steam")
+    factories.door(merges.merge, users["staff"], source, target, "Same idea")
+    page = login(users["admin"]).get("/admin/audit?action=solution.merge").get_data(as_text=True)
+    assert "Merged a duplicate into another solution" in page
+    assert "Merged into" in page and f"#{target.id}" in page
+
+
+def test_swapped_audit_dates_say_so_on_the_form(app, users, login):
+    admin = login(users["admin"])
+    page = admin.get("/admin/audit?since=2026-12-05&until=2026-12-01").get_data(as_text=True)
+    assert "From must be before To." in page and 'id="audit-until-error"' in page
+    assert 'aria-invalid="true"' in page
+    zh = admin.get("/admin/audit?since=2026-12-05&until=2026-12-01", headers={"Accept-Language": "zh-CN"})
+    assert "开始日期必须早于结束日期。" in zh.get_data(as_text=True)
+    assert "Use a date like" in admin.get("/admin/audit?since=2026-13-45").get_data(as_text=True)

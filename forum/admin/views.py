@@ -184,11 +184,20 @@ def audit():
         next_cursor=page.next_cursor,
         filters=filters,
         typed=typed,
-        date_errors={name: typed[name] and dates[name] is None for name in dates},
+        date_errors=_date_errors(typed, dates),
         actions=sorted(ACTION_LABELS.items(), key=lambda item: str(item[1])),
         causes=CAUSE_LABELS,
         communities=communities.list_communities(),
     )
+
+
+def _date_errors(typed, dates):
+    """{field: its message or ""}: a date that is not one, or a To before the From (which
+    matched nothing and said nothing of why)."""
+    errors = {name: _("Use a date like 2026-12-01.") if typed[name] and dates[name] is None else "" for name in dates}
+    if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
+        errors["until"] = _("From must be before To.")
+    return errors
 
 
 def _date_arg(raw):

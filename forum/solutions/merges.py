@@ -52,6 +52,8 @@ def merge(actor, source, target, note=""):
     db.session.flush()
     _recount(source, target)
     record_status(actor, source, "merged", note, tell=False)
+    # The status entry says only "Merged": this one names where the idea went.
+    record_action(actor, "solution.merge", source, community=source.challenge.community, after={"target": target.id})
     points.resync(target)
     notify(stake, "merge", actor=actor, challenge=target.challenge, solution=target, detail=str(source.id))
     return record
