@@ -100,11 +100,12 @@ def _index_search(searcher, viewer, text, community, kind, status, sort, page, c
     staff_of = _staff_communities(viewer)
     allow, mask = _restrictions(searcher, viewer, community, kind, status, staff_of, challenge)
     hits = _page(searcher, query, page, allow, mask, sort)
-    shown = _still_visible(viewer, list(hits), staff_of)
+    titles = {}
+    shown = _still_visible(viewer, list(hits), staff_of, titles)
     # Snippets mark the query's words (jieba's for Chinese), whichever field the search matched on.
     marked = {token.text for token in _analyze(searcher, text)}
     finder = _marks_finder(marked)
-    results = _name_parents([_result(hit, marked, finder) for hit in shown])
+    results = _name_parents([_result(hit, marked, finder) for hit in shown], titles)
     return Results(text, results, hits.total, page, hits.pagecount)
 
 
@@ -124,16 +125,18 @@ def _postgres_search(viewer, text, community, kind, status, sort, page, challeng
         page=page,
         page_size=PAGE_SIZE,
     )
-    shown = _still_visible(viewer, hits, staff_of)
+    titles = {}
+    shown = _still_visible(viewer, hits, staff_of, titles)
     marked = {token.text for token in index.SCHEMA["body"].analyzer(text)}
     finder = _marks_finder(marked)
-    results = _name_parents([_result(hit, marked, finder) for hit in shown])
+    results = _name_parents([_result(hit, marked, finder) for hit in shown], titles)
     return Results(text, results, total, page, -(-total // PAGE_SIZE))
 
 
-def _name_parents(results):
+def _name_parents(results, titles):
     """Give each untitled result (a comment, an update) the title of the solution or challenge it
-    is on, two queries a page: "Comment" alone said nothing of where it was."""
+    is on: "Comment" alone said nothing of where it was. `titles` ({model: {id: title}}) are those
+    _still_visible read already; only the rest are asked for (staff's and admins' results)."""
     wanted = {Solution: set(), Challenge: set()}
     for result in results:
         if not result.title:
@@ -141,11 +144,11 @@ def _name_parents(results):
                 wanted[Solution].add(result.url_kwargs["solution_id"])
             elif "challenge_id" in result.url_kwargs:
                 wanted[Challenge].add(result.url_kwargs["challenge_id"])
-    titles = {}
     for model, ids in wanted.items():
+        ids = ids - set(titles.get(model, {}))
         if ids:
             rows = db.session.execute(db.select(model.id, model.title).where(model.id.in_(ids)))
-            titles[model] = dict(rows.all())
+            titles.setdefault(model, {}).update(rows.all())
     for result in results:
         if not result.title:
             if "solution_id" in result.url_kwargs:
@@ -162,7 +165,7 @@ def _staff_communities(viewer):
     return set(db.session.execute(stmt).scalars())
 
 
-def _still_visible(viewer, hits, staff_of):
+def _still_visible(viewer, hits, staff_of, titles=None):
     """The hits the database still shows the viewer. The index follows the database a moment
     later (the consumer indexes after the commit), so a result hidden or deleted since is dropped
     here rather than shown: hidden content never reaches a reader who may not see it."""
@@ -184,15 +187,19 @@ def _still_visible(viewer, hits, staff_of):
     selects = []
     for model, ids in wanted.items():
         if ids:
-            stmt = db.select(db.literal(model.__name__).label("kind"), model.id).where(
+            # The titles come along, for results named by what they are on (_name_parents).
+            title = db.literal("").label("title") if model is Comment else model.title
+            stmt = db.select(db.literal(model.__name__).label("kind"), model.id, title).where(
                 model.id.in_(ids), visible_to(model, viewer)
             )
             selects.append(stmt.where(Comment.deleted.is_(False)) if model is Comment else stmt)
     seen = {model: set() for model in wanted}
     names = {model.__name__: model for model in wanted}
     if selects:
-        for kind, row_id in db.session.execute(db.union_all(*selects)):
+        for kind, row_id, title in db.session.execute(db.union_all(*selects)):
             seen[names[kind]].add(row_id)
+            if titles is not None:
+                titles.setdefault(names[kind], {})[row_id] = title
 
     def shown(hit):
         if int(hit["community"]) in staff_of:
