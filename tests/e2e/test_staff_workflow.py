@@ -127,7 +127,7 @@ def test_report_hide_restore_review_promote_and_the_workshop(page, campaign, tmp
     set_status(page, drum, "Shortlisted", "Worth a prototype later.")
     page.goto(f"/solutions/{steam}")
     page.locator("summary", has_text="Promote to prototyping").click()
-    page.get_by_label("Expert team").select_option(label="engineer")
+    page.locator("fieldset.team-picker").get_by_label("engineer", exact=True).check()
     page.get_by_role("button", name="Promote to prototyping").click()
     expect(page.get_by_role("heading", name="Prototype")).to_be_visible()
 
