@@ -185,6 +185,7 @@ def samples(app, community, users):
         "grant_id": grant.id,
         "username": users["fan"].username,
         "code": "en",
+        "theme": "dark",
         "filename": "app.css",
         "token_id": token.id,
         "token": "not-a-mailed-link",

@@ -81,6 +81,10 @@ def browser():
 @pytest.fixture(params=list(VIEWPORTS))
 def page(request, browser, live_server, app):
     """A fresh browser page at phone or desktop width; dialogs are recorded, never accepted."""
+    # The served app keeps rendered fragments keyed by row ids, and ids start again at 1 in each
+    # test's emptied tables: an earlier test's comment 2 must not stand in for this one's.
+    if live_server.app.extensions.get("fragments") is not None:
+        live_server.app.extensions["fragments"].clear()
     context = browser.new_context(viewport=VIEWPORTS[request.param], locale="en-US", base_url=live_server.url)
     context.set_default_timeout(10_000)
     page = context.new_page()
