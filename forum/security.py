@@ -62,10 +62,19 @@ def _check_csrf():
     csrf.protect()
 
 
+# Files a page loads but a browser never opens as a document of their own: the policies about
+# framing, scripts and referrers have nothing to act on there, and each would cost every first view
+# about 300 bytes a file. SVG stays out of this list: opened alone, it is a document that can run script.
+SUBRESOURCE_TYPES = {"text/css", "text/javascript", "application/javascript", "image/png", "image/jpeg",
+                     "image/webp", "image/gif", "font/woff2"}  # fmt: skip
+
+
 def _set_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.mimetype in SUBRESOURCE_TYPES:
+        return response
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")

@@ -76,14 +76,23 @@ def test_expired_token_brings_the_form_back_with_the_users_text(make_app, app):
     assert response.status_code == 200 and "We have sent a message" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/", "/c/", "/static/app.css", "/no-such-page", "/login"])
-def test_security_headers_on_every_response(client, path):
+@pytest.mark.parametrize("path", ["/", "/c/", "/static/favicon.svg", "/no-such-page", "/login", "/api/v1/communities"])
+def test_security_headers_on_every_document(client, path):
     headers = client.get(path).headers
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"]
     assert "Strict-Transport-Security" not in headers  # only when configured for HTTPS
+
+
+@pytest.mark.parametrize("path", ["/static/app.css", "/static/app.js", "/static/og-card.png"])
+def test_files_a_page_loads_carry_only_nosniff(client, path):
+    """A stylesheet, a script or a picture is never a document: no policy of framing or scripts
+    to act on, only the type that must not be guessed."""
+    headers = client.get(path).headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in headers and "X-Frame-Options" not in headers
 
 
 def test_no_inline_script_in_pages(client, users, login):
