@@ -96,7 +96,7 @@ document.addEventListener("submit", async (event) => {
     form.querySelector("input[name=action]").value = data.voted ? "remove" : "add";
     button.classList.toggle("voted", data.voted);
     button.setAttribute("aria-pressed", String(data.voted));
-    button.setAttribute("aria-label", data.name);
+    form.querySelector("[data-vote-name]").textContent = data.name;
     form.querySelector(".vote-label").textContent = data.voted ? button.dataset.labelRemove : button.dataset.labelAdd;
     form.querySelector("[data-vote-said]").textContent = data.said;
     const budget = document.querySelector("[data-budget-used]");
