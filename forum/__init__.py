@@ -24,7 +24,8 @@ from forum import (
     transaction,
     views,
 )
-from forum.accounts import sessions, token_views  # noqa: F401  (token_views adds its routes to accounts)
+from forum.accounts import oidc, sessions, token_views  # noqa: F401  (token_views adds its routes to accounts)
+from forum.accounts.oidc_views import bp as oidc_bp
 from forum.accounts.views import bp as accounts_bp
 from forum.admin.views import bp as admin_bp
 from forum.api import auth as api_auth
@@ -54,6 +55,7 @@ PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BLUEPRINTS = (
     main_bp,
     accounts_bp,
+    oidc_bp,
     communities_bp,
     challenges_bp,
     solutions_bp,
@@ -106,6 +108,7 @@ def register_extensions(app):
     jobs.init_app(app)
     login_manager.init_app(app)
     sessions.init_app(app)
+    oidc.init_app(app)  # checks OIDC_PROVIDERS: a bad one stops the start with its reason
     api_auth.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -146,3 +146,11 @@ JOBS_DATABASE = None
 JOBS_IMMEDIATE = False
 # Threads of one `flask --app app worker` consumer.
 JOBS_WORKERS = 2
+
+# Sign-in with a brand's own accounts through OpenID Connect (forum/accounts/oidc.py): a JSON list
+# (or, in instance/config.py, a list) of {name, label, server_metadata_url, client_id,
+# client_secret, key_claim}; key_claim, the claim an account is keyed on, defaults to "sub".
+# Empty: no sign-in buttons and no such routes. Checked at start-up.
+OIDC_PROVIDERS = []
+# How long a new member has to pick a username after signing in with a provider.
+OIDC_PENDING_SECONDS = 15 * 60

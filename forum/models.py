@@ -1,6 +1,6 @@
 """Every model, imported in one place so the metadata is whole for migrations and tests."""
 
-from forum.accounts.models import PendingSignUp, User
+from forum.accounts.models import PendingSignUp, SignInIdentity, User
 from forum.audit import AuditEntry
 from forum.challenges.models import Challenge
 from forum.communities.models import Community, CommunityRole
@@ -51,6 +51,7 @@ __all__ = [
     "ReviewAssignment",
     "SearchDocument",
     "SearchQueue",
+    "SignInIdentity",
     "Solution",
     "SolutionRevision",
     "StaffNote",

@@ -27,6 +27,15 @@ SEARCH_INDEX_DIR = os.path.join(tempfile.gettempdir(), f"cocreate-test-index-{os
 SEARCH_BACKEND = os.environ.get("COCREATE_TEST_SEARCH_BACKEND") or ("postgres" if PG_URL else "whoosh")
 
 
+TEST_PROVIDER = {
+    "name": "brand",
+    "label": "海尔会员",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    "client_id": "cocreate-tests",
+    "client_secret": "not-a-secret",
+}
+
+
 def _test_database(tmp_dir):
     """The session's database URI and the function that removes the database afterwards."""
     if not PG_URL:
@@ -64,6 +73,10 @@ def _config(database_uri, **overrides):
         # Mail stays in memory (flask_mailman's outbox); tests/test_mail.py talks to a real SMTP server.
         "MAIL_BACKEND": "locmem",
         "SEARCH_BACKEND": SEARCH_BACKEND,
+        # One sign-in provider, so the pages that show its button and the routes behind it are in
+        # every walk of the URL map (permissions, valid HTML, Chinese, axe). Nothing answers at that
+        # address: tests/test_oidc.py signs in against real local providers.
+        "OIDC_PROVIDERS": [TEST_PROVIDER],
     }
     config.update(overrides)
     return config

@@ -45,6 +45,8 @@ def request_change(user, password, new_email):
         )
     else:
         _mail_link(user, new_email)
+    if user.email is None:  # an account made by signing in, with no address yet to tell
+        return
     mail.queue(
         user.email,
         "address_notice",
@@ -53,6 +55,25 @@ def request_change(user, password, new_email):
         new_email=new_email,
         reset_url=mail.public_url("accounts.forgot_password"),
     )
+
+
+def offer_address(user, email):
+    """Mail `email` a link that makes it the address of `user`, an account made by signing in
+    with a provider, or a notice instead if it has an account: the page says the same either way.
+    Raises RuleBroken (field "email") for an address that is not valid."""
+    email = services.normalize_email(email or "")
+    services.check_email(email)
+    owner = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
+    if owner is not None:
+        mail.queue(
+            email,
+            "address_taken",
+            owner.locale,
+            username=owner.username,
+            reset_url=mail.public_url("accounts.forgot_password"),
+        )
+    else:
+        _mail_link(user, email)
 
 
 def request_confirmation(user):
@@ -112,4 +133,4 @@ def _serializer():
 
 def _fingerprint(user):
     # The address now: once it changes, every older link is spent.
-    return hashlib.sha256(user.email.encode()).hexdigest()[:16]
+    return hashlib.sha256((user.email or "").encode()).hexdigest()[:16]

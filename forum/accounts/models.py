@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
@@ -28,8 +28,12 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(30))
     # Case-folded username: "Alice" and "alice" are one name.
     username_key: Mapped[str] = mapped_column(String(30), unique=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # None: an account made by signing in with a provider (forum/accounts/oidc.py) whose address
+    # is not known yet, or was another account's; such an account gets no mail until it has one.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    # None: no password (an account made by signing in with a provider); it signs in that way
+    # until the member sets one through a mailed reset link.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     # The password rule's verdict (forum/accounts/passwords.py), never the password's strength
     # itself: True, the member must choose a new password before anything else; False, it passed;
     # None, it was set before the rule and is judged at the next login. A stricter rule one day
@@ -69,6 +73,10 @@ class User(UserMixin, db.Model):
 
     def get_id(self):
         return self.session_token
+
+    @property
+    def has_password(self):
+        return bool(self.password_hash)
 
     @property
     def is_admin(self):
@@ -118,3 +126,22 @@ class PendingSignUp(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(16))
     created: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SignInIdentity(db.Model):
+    """An account at an OpenID Connect provider that signs in to a member's account: the
+    provider's name in OIDC_PROVIDERS and the value of its key claim (`sub`, or a gateway's
+    `unionid`), never an email address (forum/accounts/identities.py)."""
+
+    __tablename__ = "sign_in_identity"
+    __table_args__ = (UniqueConstraint("provider", "subject"),)
+    not_found_message = _l("No such sign-in.")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(255))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used: Mapped[datetime | None]
+
+    user = relationship("User")

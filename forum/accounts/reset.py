@@ -37,7 +37,7 @@ def request_reset(login):
 def mail_reset(login):
     with unit_of_work():
         user = services.user_by_login(login)
-        if user is not None:
+        if user is not None and user.email:  # an account made by signing in may have no address
             queue_reset_mail(user)
 
 
@@ -91,4 +91,4 @@ def _serializer():
 
 
 def _fingerprint(user):
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]

@@ -77,6 +77,15 @@ def new_account_refusals(username, email, password):
     return refusals
 
 
+def check_username(username):
+    """The name normalised, if a new account may take it (the rules of registration). Raises
+    RuleBroken (field "username") for a name that is not valid or is taken."""
+    username = normal_username(username)
+    _check_username(username)
+    _check_taken(username)
+    return username
+
+
 def _check_taken(username):
     if db.session.execute(db.select(User.id).filter_by(username_key=username_key(username))).first():
         raise RuleBroken(_l("That username is taken."), field="username")
@@ -114,8 +123,9 @@ def authenticate(login, password):
     Unknown users and wrong passwords take the same path and time.
     """
     user = user_by_login(login)
-    password_hash = user.password_hash if user else _dummy_hash()
-    if check_password_hash(password_hash, password or "") and user is not None:
+    # An account with no password (made by signing in with a provider) costs the same check.
+    password_hash = user.password_hash if user and user.password_hash else _dummy_hash()
+    if check_password_hash(password_hash, password or "") and user is not None and user.has_password:
         return user
     return None
 
@@ -155,7 +165,7 @@ def change_password(user, current_password, new_password):
 
 def check_current_password(user, password):
     """Raises RuleBroken (field "current_password") unless `password` is the user's."""
-    if not check_password_hash(user.password_hash, password or ""):
+    if not user.has_password or not check_password_hash(user.password_hash, password or ""):
         raise RuleBroken(_l("Your current password is not correct."), field="current_password")
 
 

@@ -101,7 +101,7 @@ def set_frequency(user, frequency):
 def _members(frequency, after):
     stmt = (
         db.select(User)
-        .where(User.mail_frequency == frequency, User.id > after, User.mail_refused.is_(None))
+        .where(User.mail_frequency == frequency, User.id > after, User.mail_refused.is_(None), User.email.is_not(None))
         .order_by(User.id)
         .limit(BATCH)
         # Fresh rows, not what the session may hold: the watermark below is compared against them.
