@@ -103,11 +103,6 @@ ACCESS = {
     "exports.export": "reviews",
     "main.api_docs": "public",
     "writing.preview": "member",
-    "webhooks.manage": "staff",
-    "webhooks.log": "staff",
-    "webhooks.delete": "staff",
-    "webhooks.act": "staff",
-    "webhooks.replay": "staff",
     # Sign-in with a provider (tests/conftest.py configures one that does not answer): starting
     # and the provider's return are for anyone, linking and unlinking for the signed-in member.
     "oidc.start": "public",
@@ -146,10 +141,6 @@ API_ACCESS = {
     "api.export_xlsx": "reviews",
     "api.export_json": "reviews",
     "api.openapi_document": "public",
-    "api.list_webhooks": "staff",
-    "api.create_webhook": "staff",
-    "api.test_webhook": "staff",
-    "api.delete_webhook": "staff",
 }
 # outsider: staff of another community, who must get nothing more here than a fan.
 ROLES = ("visitor", "fan", "outsider", "staff", "product", "admin")
@@ -218,25 +209,6 @@ def _sample_merge(challenge, users):
     with unit_of_work():
         merge = merges.merge(users["staff"], duplicate, original)
     return merge.id
-
-
-def _sample_webhook(community):
-    """A hook of the sample community with one delivery in its log. Its address is loopback, which
-    delivery refuses without a connection, and it hears only of releases, which the matrix's empty
-    forms never publish: the matrix sends nothing anywhere."""
-    from forum.extensions import db
-    from forum.webhooks.models import Webhook, WebhookDelivery, WebhookEvent
-
-    with unit_of_work():
-        hook = Webhook(community_id=community.id, url="http://127.0.0.1:9/hook", events=" release.published ")
-        hook.secret, hook.active, hook.failures = "whsec_c2FtcGxlIHNlY3JldCBmb3IgdGhlIG1hdHJpeA==", True, 0
-        event = WebhookEvent(community_id=community.id, type="webhook.test", subject={}, done=True)
-        db.session.add_all([hook, event])
-        db.session.flush()
-        sample = WebhookDelivery(webhook_id=hook.id, event_id=event.id, message_id="msg_matrix", state="delivered")
-        db.session.add(sample)
-        db.session.flush()
-    return {"webhook_id": hook.id, "delivery_id": sample.id}
 
 
 def _requests(app, community, users):
@@ -360,12 +332,7 @@ def _api_calls(app, community, users):
     author = factories.user("api_author")
     open_challenge = post_challenge(author, community, "Noise at night", "The spin is loud.")
     fresh = submit_solution(author, open_challenge, "Rubber feet", "Dampen the spin.")
-    args = {
-        "slug": community.slug,
-        "challenge_id": samples["challenge_id"],
-        "solution_id": samples["solution_id"],
-        **_sample_webhook(community),
-    }
+    args = {"slug": community.slug, "challenge_id": samples["challenge_id"], "solution_id": samples["solution_id"]}
     bodies = {
         "api.create_token": {"username": "fan", "password": factories.PASSWORD},
         "api.create_community": {"slug": "new-place", "name": "New place"},
@@ -378,14 +345,8 @@ def _api_calls(app, community, users):
         "api.add_review": {"feasibility": 3, "impact": 3, "novelty": 3, "cost": 3},
         "api.change_status": {"status": "shortlisted", "note": "Good."},
         "api.post_update": {"body": "Workshop held."},
-        "api.create_webhook": {
-            "url": "https://hooks.example.com/in",
-            "events": ["release.published"],
-            "community": community.slug,
-        },
     }
     queries = {"search_everything": "?q=filter", "export_csv": "?community=" + community.slug}
-    queries["list_webhooks"] = "?community=" + community.slug
     queries["export_xlsx"] = queries["export_json"] = queries["export_csv"]
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("api."):
