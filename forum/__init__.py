@@ -49,6 +49,7 @@ from forum.search.views import bp as search_bp
 from forum.sharing.views import bp as sharing_bp
 from forum.solutions import comment_views  # noqa: F401  (adds the comment routes to the solutions blueprint)
 from forum.solutions.views import bp as solutions_bp
+from forum.webhooks.views import bp as webhooks_bp
 from forum.writing.views import bp as writing_bp
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -69,6 +70,7 @@ BLUEPRINTS = (
     writing_bp,
     admin_bp,
     exports_bp,
+    webhooks_bp,
     api_bp,
 )
 

@@ -147,6 +147,19 @@ JOBS_IMMEDIATE = False
 # Threads of one `flask --app app worker` consumer.
 JOBS_WORKERS = 2
 
+# Webhooks (forum/webhooks/): the delays, in seconds, before each retry of a failed delivery
+# (after the first try; eight tries over about 27 hours, as Standard Webhooks' reference sender),
+# how many deliveries may fail in a row, every retry spent, before a hook is disabled, and how long
+# one attempt may take. Deliveries to loopback, private, link-local and other non-public addresses
+# are refused unless WEBHOOKS_ALLOW_PRIVATE (tests, intranets); redirects are not followed unless
+# WEBHOOKS_FOLLOW_REDIRECTS, and then each hop is checked the same way.
+WEBHOOK_RETRY_SECONDS = [5, 300, 1800, 7200, 18000, 36000, 36000]
+WEBHOOK_DISABLE_AFTER = 5
+WEBHOOK_CONNECT_SECONDS = 3
+WEBHOOK_READ_SECONDS = 5
+WEBHOOKS_ALLOW_PRIVATE = False
+WEBHOOKS_FOLLOW_REDIRECTS = False
+
 # Sign-in with a brand's own accounts through OpenID Connect (forum/accounts/oidc.py): a JSON list
 # (or, in instance/config.py, a list) of {name, label, server_metadata_url, client_id,
 # client_secret, key_claim}; key_claim, the claim an account is keyed on, defaults to "sub".

@@ -71,6 +71,13 @@ def enqueue(name, *args):
     current_app.extensions["jobs"].enqueue(name, *args)
 
 
+def enqueue_in(seconds, name, *args):
+    """Enqueue the job to run in `seconds` (Huey's schedule). Only a nudge: what it does must be
+    found in the database by a sweep too, since a schedule dies with a lost queue. Immediate mode
+    (tests) leaves it to the test to run the job when it wants."""
+    current_app.extensions["jobs"].enqueue_in(seconds, name, *args)
+
+
 def init_app(app):
     for name, handler in (("after_commit", _enqueue_committed), ("after_soft_rollback", _forget_jobs)):
         if not event.contains(Session, name, handler):
@@ -114,6 +121,9 @@ class Jobs:
     def enqueue(self, name, *args):
         self.tasks[name](*args)
 
+    def enqueue_in(self, seconds, name, *args):
+        self.tasks[name].schedule(args=args, delay=seconds)
+
 
 class Immediate:
     """Runs each job at once in this process, letting its errors through (for tests)."""
@@ -129,6 +139,9 @@ class Immediate:
             contextvars.Context().run(_in_app_context(self.app, JOBS[name][0]), *args)
         except RetryLater:
             log.info("job %s will be done by whoever holds its lock", name)
+
+    def enqueue_in(self, seconds, name, *args):
+        log.info("job %s asked for in %s s: left to the test or the sweep", name, seconds)
 
 
 def run_sweeps(app):

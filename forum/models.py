@@ -24,6 +24,7 @@ from forum.review.models import (
 )
 from forum.search.models import SearchDocument, SearchQueue
 from forum.solutions.models import Comment, Follow, Merge, Solution, SolutionRevision, Tag, Vote
+from forum.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent
 
 __all__ = [
     "AuditEntry",
@@ -60,4 +61,8 @@ __all__ = [
     "Tag",
     "User",
     "Vote",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
 ]

@@ -101,6 +101,20 @@ def visible_to(model, user):
     return model.visibility == "public"
 
 
+def can_manage_webhooks(user, community):
+    """Add, remove, test and replay a community's webhooks: its staff (admins everywhere)."""
+    return is_staff(user, community)
+
+
+def webhook_may_receive(creator, obj, community):
+    """Whether a hook created by `creator` in `community` may be sent `obj`: public content, or
+    anything when its creator is (still) staff there. Asked at each event, so a hook whose
+    creator lost the role stops receiving hidden items."""
+    if getattr(obj, "visibility", "public") == "public":
+        return True
+    return creator is not None and is_staff(creator, community)
+
+
 def can_moderate(user, community):
     """Work the flag queue, hide, restore, lock, approve, suspend: the community's staff."""
     return is_staff(user, community)

@@ -103,6 +103,11 @@ ACCESS = {
     "exports.export": "reviews",
     "main.api_docs": "public",
     "writing.preview": "member",
+    "webhooks.manage": "staff",
+    "webhooks.log": "staff",
+    "webhooks.delete": "staff",
+    "webhooks.act": "staff",
+    "webhooks.replay": "staff",
     # Sign-in with a provider (tests/conftest.py configures one that does not answer): starting
     # and the provider's return are for anyone, linking and unlinking for the signed-in member.
     "oidc.start": "public",
@@ -141,6 +146,10 @@ API_ACCESS = {
     "api.export_xlsx": "reviews",
     "api.export_json": "reviews",
     "api.openapi_document": "public",
+    "api.list_webhooks": "staff",
+    "api.create_webhook": "staff",
+    "api.test_webhook": "staff",
+    "api.delete_webhook": "staff",
 }
 # outsider: staff of another community, who must get nothing more here than a fan.
 ROLES = ("visitor", "fan", "outsider", "staff", "product", "admin")
@@ -211,6 +220,26 @@ def _sample_merge(challenge, users):
     return merge.id
 
 
+def _sample_webhook(community):
+    """A hook of the sample community with one delivery in its log. Its address is loopback, which
+    delivery refuses without a connection, and it hears only of releases, which the matrix's empty
+    forms never publish: the matrix sends nothing anywhere."""
+    from forum.extensions import db
+    from forum.webhooks.models import Webhook, WebhookDelivery, WebhookEvent
+
+    with unit_of_work():
+        hook = Webhook(community_id=community.id, url="http://127.0.0.1:9/hook", events=" release.published ")
+        hook.secret, hook.active, hook.failures = "whsec_c2FtcGxlIHNlY3JldCBmb3IgdGhlIG1hdHJpeA==", True, 0
+        payload = '{"type":"webhook.test","timestamp":"2026-12-02T06:00:00Z","data":{}}'
+        event = WebhookEvent(community_id=community.id, type="webhook.test", subject={}, payload=payload, done=True)
+        db.session.add_all([hook, event])
+        db.session.flush()
+        sample = WebhookDelivery(webhook_id=hook.id, event_id=event.id, message_id="msg_matrix", state="delivered")
+        db.session.add(sample)
+        db.session.flush()
+    return {"webhook_id": hook.id, "delivery_id": sample.id}
+
+
 def _requests(app, community, users):
     """(endpoint, method, url) for every route, with sample arguments."""
     grant = users["staff"].community_roles[0]
@@ -230,6 +259,7 @@ def _requests(app, community, users):
         "token_id": _sample_token(users),
         "token": "not-a-mailed-link",
         "provider": "brand",
+        **_sample_webhook(community),
     }
     # Logging out ends the session, so it goes last.
     rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "accounts.logout")
@@ -332,7 +362,12 @@ def _api_calls(app, community, users):
     author = factories.user("api_author")
     open_challenge = post_challenge(author, community, "Noise at night", "The spin is loud.")
     fresh = submit_solution(author, open_challenge, "Rubber feet", "Dampen the spin.")
-    args = {"slug": community.slug, "challenge_id": samples["challenge_id"], "solution_id": samples["solution_id"]}
+    args = {
+        "slug": community.slug,
+        "challenge_id": samples["challenge_id"],
+        "solution_id": samples["solution_id"],
+        **_sample_webhook(community),
+    }
     bodies = {
         "api.create_token": {"username": "fan", "password": factories.PASSWORD},
         "api.create_community": {"slug": "new-place", "name": "New place"},
@@ -345,8 +380,14 @@ def _api_calls(app, community, users):
         "api.add_review": {"feasibility": 3, "impact": 3, "novelty": 3, "cost": 3},
         "api.change_status": {"status": "shortlisted", "note": "Good."},
         "api.post_update": {"body": "Workshop held."},
+        "api.create_webhook": {
+            "url": "https://hooks.example.com/in",
+            "events": ["release.published"],
+            "community": community.slug,
+        },
     }
     queries = {"search_everything": "?q=filter", "export_csv": "?community=" + community.slug}
+    queries["list_webhooks"] = "?community=" + community.slug
     queries["export_xlsx"] = queries["export_json"] = queries["export_csv"]
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("api."):

@@ -13,6 +13,7 @@ from forum.api import (  # noqa: F401  (each module adds its routes to the bluep
     review,
     solutions,
     tokens,
+    webhooks,
 )
 from forum.api.core import bp
 

@@ -8,6 +8,9 @@ from flask import current_app, request
 from forum.api.common import ERRORS
 from forum.api.core import OPERATIONS, operation
 from forum.api.schemas import BODIES, OBJECTS
+from forum.api.webhook_schemas import BODIES as WEBHOOK_BODIES
+from forum.api.webhook_schemas import OBJECTS as WEBHOOK_OBJECTS
+from forum.api.webhook_schemas import WEBHOOKS
 
 TITLE = "Cocreate API"
 VERSION = "1.0.0"
@@ -46,8 +49,10 @@ def document(app=None):
         "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION},
         "servers": [{"url": request.url_root.rstrip("/")}] if request else [],
         "paths": paths,
+        # What a webhook receives, one entry per event type (forum/api/webhook_schemas.py).
+        "webhooks": WEBHOOKS,
         "components": {
-            "schemas": {**OBJECTS, **BODIES},
+            "schemas": {**OBJECTS, **BODIES, **WEBHOOK_OBJECTS, **WEBHOOK_BODIES},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

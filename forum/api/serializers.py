@@ -112,3 +112,16 @@ def search_result(hit):
 
 def token(row, plaintext):
     return {"id": row.id, "name": row.name, "token": plaintext, "created": time(row.created)}
+
+
+def release(row):
+    return {
+        "id": row.id,
+        "url": url_for("review.release_list", slug=row.community.slug, _anchor=f"release-{row.id}", _external=True),
+        "community": row.community.slug,
+        "version": row.version,
+        "released_on": row.released_on.isoformat(),
+        "body": row.body,
+        "solutions": [idea.id for idea in row.solutions],
+        "created": time(row.created),
+    }

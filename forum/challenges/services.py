@@ -30,6 +30,7 @@ from forum.solutions.models import Solution, Vote
 from forum.solutions.ranking import hot_score
 from forum.transaction import unit_of_work
 from forum.validation import checked_markdown, checked_text
+from forum.webhooks import events as webhooks
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -105,6 +106,7 @@ def post_challenge(actor, community, title, body, campaign=None, cover_id=None):
     if cover_id:
         media.attach_cover(actor, challenge, cover_id)
     follows.add_follow(actor, challenge)
+    webhooks.emit(community.id, "challenge.created", challenge=challenge.id)
     return challenge
 
 
@@ -153,6 +155,7 @@ def set_phase(actor, challenge, phase):
         after={"phase": phase},
     )
     notify(_participants(challenge), "phase", actor=actor, challenge=challenge, detail=phase)
+    webhooks.emit(challenge.community_id, "challenge.phase_changed", challenge=challenge.id, previous_phase=current)
 
 
 @jobs.job("challenges.deadlines", sweep=True)
@@ -179,6 +182,9 @@ def apply_deadlines():
                 before={"phase": before},
                 after={"phase": phase},
                 cause=DEADLINE,
+            )
+            webhooks.emit(
+                challenge.community_id, "challenge.phase_changed", challenge=challenge.id, previous_phase=before
             )
 
 

@@ -55,6 +55,8 @@ def unsubscribe(token):
 
 
 def target_url(notification):
+    if notification.kind == "webhook":  # a community's webhook was disabled; detail is its slug
+        return url_for("webhooks.manage", slug=notification.detail)
     if notification.release_id:
         release = notification.release
         return url_for("review.release_list", slug=release.community.slug, _anchor=f"release-{release.id}")

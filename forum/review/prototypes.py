@@ -20,6 +20,7 @@ from forum.review.models import Event, EventSignup, Prototype, PrototypeUpdate
 from forum.review.status import record_status
 from forum.solutions.votes import STAKE
 from forum.validation import checked_markdown, checked_text
+from forum.webhooks import events as webhooks
 
 BODY_MAX = 10_000
 TITLE_MAX = 200
@@ -83,6 +84,7 @@ def post_update(actor, prototype, body, image_ids=()):
             .values(update_id=update.id)
         )
     notify(None, "update", actor=actor, challenge=solution.challenge, solution=solution, audience=(STAKE, solution.id))
+    webhooks.emit(solution.community_id, "prototype.updated", solution=solution.id, update=update.id)
     return update
 
 

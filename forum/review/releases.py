@@ -26,6 +26,7 @@ from forum.solutions import follows
 from forum.solutions.models import Solution
 from forum.solutions.votes import voter_ids
 from forum.validation import checked_markdown, checked_text
+from forum.webhooks import events as webhooks
 
 VERSION_MAX = 60
 BODY_MAX = 10_000
@@ -77,6 +78,7 @@ def publish(actor, community, version, released_on, body, solution_ids):
         actor, "release.publish", release, community=community, after={"version": version, "ideas": len(ideas)}
     )
     notify(None, "release", actor=actor, release=release, detail=version[:40], audience=(STAKE, release.id))
+    webhooks.emit(community.id, "release.published", release=release.id)
     return release
 
 

@@ -14,6 +14,7 @@ from forum.review.models import StatusChange
 from forum.solutions import votes
 from forum.solutions.models import STATUSES
 from forum.validation import checked_markdown
+from forum.webhooks import events as webhooks
 
 NOTE_MAX = 2000
 # Where staff may move a solution from each status; "merged" comes only from a merge.
@@ -73,6 +74,13 @@ def record_status(actor, solution, status, note, tell=True, note_key=None, note_
     solution.status = status
     db.session.flush()
     points.resync(solution)
+    webhooks.emit(
+        solution.community_id,
+        "solution.status_changed",
+        solution=solution.id,
+        status_change=change.id,
+        previous_status=change.from_status,
+    )
     if tell:
         # The consumer finds the voters, followers and author: the door stays quick with 20,000.
         audience = (votes.STAKE, solution.id)

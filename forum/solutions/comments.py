@@ -26,6 +26,7 @@ from forum.points import services as points
 from forum.solutions import follows, mentions
 from forum.solutions.models import Comment, Solution
 from forum.validation import checked_markdown
+from forum.webhooks import events as webhooks
 
 BODY_MAX = 5_000
 # Top-level comments a solution page shows at once (each with its replies).
@@ -116,6 +117,7 @@ def add_comment(actor, challenge, body, solution=None, parent=None):
         points.resync(solution)
     target = solution if solution is not None else challenge
     follows.add_follow(actor, target)
+    webhooks.emit(challenge.community_id, "comment.created", comment=comment.id)
     if comment.visibility != "public":
         return comment
     # Each member hears of it once, by the closest tie: named in it, replied to, or following.

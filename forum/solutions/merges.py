@@ -17,6 +17,7 @@ from forum.solutions.models import Merge, Solution, Vote
 from forum.solutions.ranking import hot_score
 from forum.solutions.votes import voter_ids
 from forum.validation import checked_markdown
+from forum.webhooks import events as webhooks
 
 
 def merge(actor, source, target, note=""):
@@ -56,6 +57,7 @@ def merge(actor, source, target, note=""):
     record_action(actor, "solution.merge", source, community=source.challenge.community, after={"target": target.id})
     points.resync(target)
     notify(stake, "merge", actor=actor, challenge=target.challenge, solution=target, detail=str(source.id))
+    webhooks.emit(source.community_id, "solution.merged", solution=source.id, into=target.id)
     return record
 
 

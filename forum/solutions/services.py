@@ -34,6 +34,7 @@ from forum.solutions.models import STATUSES, Solution, SolutionRevision, Tag
 from forum.solutions.ranking import hot_score
 from forum.solutions.votes import STAKE
 from forum.validation import checked_markdown, checked_text
+from forum.webhooks import events as webhooks
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -110,6 +111,7 @@ def submit_solution(actor, challenge, title, body, tags="", image_ids=()):
     increment(challenge, "solution_count")
     follows.add_follow(actor, solution)
     told = mentions.tell(named, solution, actor=actor, challenge=challenge, solution=solution)
+    webhooks.emit(challenge.community_id, "solution.created", solution=solution.id)
     if solution.visibility == "public":
         followers = follows.follower_ids(challenge) - told
         notify(followers, "solution", actor=actor, challenge=challenge, solution=solution)
@@ -148,6 +150,8 @@ def edit_solution(actor, solution, title, body, tags="", image_ids=(), note=""):
             actor, "solution.edit", solution, community=solution.challenge.community, before=before, after=after
         )
     media.attach_images(actor, solution, _image_ids(image_ids))
+    if after != before:
+        webhooks.emit(solution.community_id, "solution.updated", solution=solution.id)
     if after != before and (solution.vote_count or noted):
         solution.edited = utcnow()
         notify(

@@ -13,6 +13,7 @@ from forum.points import services as points
 from forum.solutions import follows
 from forum.solutions.models import Solution, Vote
 from forum.solutions.ranking import hot_score
+from forum.webhooks import events as webhooks
 
 
 def cast_vote(actor, solution):
@@ -38,6 +39,7 @@ def cast_vote(actor, solution):
     points.add_vote(solution, now.date())
     follows.add_follow(actor, solution)
     _check_review_threshold(actor, solution, challenge, votes)
+    webhooks.emit(solution.community_id, "vote.created", solution=solution.id)
     return True
 
 
@@ -49,6 +51,7 @@ def withdraw_vote(actor, solution):
     if deleted:
         _change_counts(solution, solution.challenge, -deleted)
         points.resync(solution)
+        webhooks.emit(solution.community_id, "vote.removed", solution=solution.id)
     return bool(deleted)
 
 
