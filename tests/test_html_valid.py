@@ -17,7 +17,7 @@ import pytest
 
 from forum.extensions import db
 from tests import factories
-from tests.test_chinese_pages import ROLES, _forum, _pages
+from tests.test_chinese_pages import ROLES, _forum, _pages, walking_client
 
 VNU = os.path.join(os.path.dirname(__file__), "tools", "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
 LANGUAGES = ("en", "zh_Hans")
@@ -62,7 +62,7 @@ def test_every_page_is_valid_html(app, login, tmp_path):
     pages += [("search.results (q)", "/search?q=洗衣机"), ("admin.audit (all)", "/admin/audit")]
     names = {}  # file name -> "role language url (endpoint)"
     for role in ROLES:
-        client = app.test_client() if role == "visitor" else login(users[role])
+        client = walking_client(app, login, users, role)
         for language in LANGUAGES:
             client.set_cookie(app.config["LANGUAGE_COOKIE"], language)
             for endpoint, url in pages:

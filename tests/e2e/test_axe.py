@@ -16,7 +16,7 @@ import pytest
 from forum.extensions import db
 from tests import factories
 from tests.e2e.conftest import VIEWPORTS
-from tests.test_chinese_pages import ROLES, _forum, _pages
+from tests.test_chinese_pages import ROLES, _forum, _pages, walking_client
 
 AXE = os.path.join(os.path.dirname(__file__), "..", "tools", "node_modules", "axe-core", "axe.min.js")
 LANGUAGES = ("en", "zh_Hans")
@@ -49,7 +49,7 @@ def _visits(app, login, users, ideas, samples):
     pages += [(f"solutions.detail ({name})", f"/solutions/{idea.id}") for name, idea in ideas.items()]
     pages += [("challenges.detail (problem)", f"/challenges/{samples['challenge_id'] + 1}")]
     pages += [("search.results (q)", "/search?q=洗衣机")]
-    clients = {role: app.test_client() if role == "visitor" else login(users[role]) for role in ROLES}
+    clients = {role: walking_client(app, login, users, role) for role in ROLES}
     visits = defaultdict(list)
     for endpoint, url in pages:
         opens = {role: _opens(clients[role], url) for role in ROLES}
@@ -91,6 +91,9 @@ def test_axe_finds_no_violation_on_any_page(browser, live_server, app, login, wi
         page = context.new_page()
         if role != "visitor":
             _log_in(page, users[role])
+        else:  # the visitor's sign-in waiting for a username, as walking_client's
+            cookie = walking_client(app, login, users, role).get_cookie(app.config["SESSION_COOKIE_NAME"])
+            context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
         for language in LANGUAGES:
             context.add_cookies([{"name": app.config["LANGUAGE_COOKIE"], "value": language, "url": live_server.url}])
             for endpoint, url in visits[role]:
