@@ -58,8 +58,6 @@ def walking_client(app, login, users, role):
     with client.session_transaction() as session:
         session["oidc_pending"] = {**PENDING_SIGN_IN, "until": time.time() + 3600}
     return client
-
-
 LATIN = re.compile(r"[A-Za-z][A-Za-z'’]*")
 TOKEN = re.compile(r"(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}")
 # E-mail addresses, paths, and time zones' names (Asia/Shanghai), which are identifiers.
@@ -237,38 +235,7 @@ def _forum():
         "filename": "app.css",
         "provider": "brand",
     }
-    samples["webhook_id"] = _sample_webhook(community, staff)
     return users, ideas, samples
-
-
-def _sample_webhook(community, staff):
-    """A webhook turned off after failing, with a failed and a delivered attempt in its log (rows
-    written directly: the walk sends nothing anywhere)."""
-    from forum.webhooks import services as webhooks
-    from forum.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEvent
-
-    hook = factories.door(webhooks.create_webhook, staff, community, "https://hooks.example.com/in", ["vote.created"])
-    with unit_of_work():
-        hook.webhook.active, hook.webhook.disabled = False, utcnow()
-        event = WebhookEvent(community_id=community.id, type="vote.created", subject={}, payload="{}", done=True)
-        db.session.add(event)
-        db.session.flush()
-        sent = WebhookDelivery(webhook_id=hook.webhook.id, event_id=event.id, message_id="msg_walk", state="failed")
-        db.session.add(sent)
-        db.session.flush()
-        for status_code, answer in ((None, "Connection refused"), (200, '{"ok": true}')):
-            db.session.add(
-                WebhookAttempt(
-                    webhook_id=hook.webhook.id,
-                    delivery_id=sent.id,
-                    event_type="vote.created",
-                    status=status_code,
-                    ok=status_code == 200,
-                    milliseconds=12,
-                    response=answer,
-                )
-            )
-    return hook.webhook.id
 
 
 def _pages(app, samples):
