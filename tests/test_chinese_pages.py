@@ -237,9 +237,40 @@ def _forum():
     }
     return users, ideas, samples
 
+    samples["webhook_id"] = _sample_webhook(community, staff)
 
 def _pages(app, samples):
     """(endpoint, url) of every GET page, and of every solution of the sample forum."""
+def _sample_webhook(community, staff):
+    """A webhook turned off after failing, with a failed and a delivered attempt in its log (rows
+    written directly: the walk sends nothing anywhere)."""
+    from forum.webhooks import services as webhooks
+    from forum.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEvent
+
+    hook = factories.door(webhooks.create_webhook, staff, community, "https://hooks.example.com/in", ["vote.created"])
+    with unit_of_work():
+        hook.webhook.active, hook.webhook.disabled = False, utcnow()
+        event = WebhookEvent(community_id=community.id, type="vote.created", subject={}, payload="{}", done=True)
+        db.session.add(event)
+        db.session.flush()
+        sent = WebhookDelivery(webhook_id=hook.webhook.id, event_id=event.id, message_id="msg_walk", state="failed")
+        db.session.add(sent)
+        db.session.flush()
+        for status_code, answer in ((None, "Connection refused"), (200, '{"ok": true}')):
+            db.session.add(
+                WebhookAttempt(
+                    webhook_id=hook.webhook.id,
+                    delivery_id=sent.id,
+                    event_type="vote.created",
+                    status=status_code,
+                    ok=status_code == 200,
+                    milliseconds=12,
+                    response=answer,
+                )
+            )
+    return hook.webhook.id
+
+
     missing = set()
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         if "GET" not in rule.methods or rule.endpoint in SKIPPED or rule.endpoint.startswith("api."):

@@ -77,6 +77,7 @@ TARGET_LABELS = {
     "community": _l("Community"),
     "user": _l("Member"),
     "release": _l("Release note"),
+    "webhook": _l("Webhook"),
 }
 
 

@@ -63,6 +63,13 @@ WORDS = (
     _l("Vote for the solution (voting again changes nothing)"),
     _l("Withdraw your vote while voting is open"),
     _l("Words to find, in Chinese or English"),
+    # forum/api/webhooks.py
+    _l("Add a webhook; its secret is in this answer only"),
+    _l("Only this community's hooks (its slug)"),
+    _l("Remove a webhook"),
+    _l("Send the webhook a signed `webhook.test` event"),
+    _l("The webhook's id"),
+    _l("The webhooks you manage"),
 )
 # Who an operation allows (the `auth` of its declaration).
 ALLOWED = {

@@ -78,7 +78,8 @@ def create_webhook(actor, community, url, events):
     )
     db.session.add(hook)
     db.session.flush()
-    record_action(actor, "webhook.create", hook, community=community, after={"url": url, "events": wanted})
+    # The entry names the hook by id: its address and secret stay out of the log.
+    record_action(actor, "webhook.create", hook, community=community)
     return NewWebhook(hook, secret)
 
 
@@ -113,7 +114,7 @@ def get_webhook_for(actor, webhook_id, community=None):
 
 def delete_webhook(actor, hook):
     require(can_manage_webhooks(actor, hook.community))
-    record_action(actor, "webhook.delete", hook, community=hook.community, before={"url": hook.url})
+    record_action(actor, "webhook.delete", hook, community=hook.community)
     db.session.delete(hook)
     db.session.flush()
 

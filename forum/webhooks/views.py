@@ -111,5 +111,5 @@ def replay(slug, webhook_id, delivery_id):
     community = _community_for(slug)
     hook = services.get_webhook_for(current_user, webhook_id, community)
     services.replay(current_user, hook, delivery_id)
-    flash(_("The delivery is sent again, with the same webhook-id."), "success")
+    flash(_("The delivery is sent again, under the same message id."), "success")
     return redirect(url_for(".log", slug=slug, webhook_id=hook.id))
