@@ -2,6 +2,7 @@
 threads): sign-up after picking a username, signing in again, a replayed return, a forged nonce,
 an address that has an account, linking and unlinking, suspensions, and no provider at all."""
 
+import html
 import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -69,8 +70,10 @@ def provider_sends(app, client, urls, sub, claims, provider="brand", start=None,
     authorization form, and return the callback path the provider redirects the browser to."""
     requests.put(f"{urls[provider]}/users/{sub}", json=claims, timeout=5).raise_for_status()
     started = client.post(start or f"/login/with/{provider}", data=data or {})
-    assert started.status_code == 302, started.get_data(as_text=True)
-    authorize = started.headers["Location"]
+    assert started.status_code == 200, started.get_data(as_text=True)
+    (authorize,) = re.findall(r'<a id="provider-link" href="([^"]+)"', started.get_data(as_text=True))
+    authorize = html.unescape(authorize)
+    assert f'content="0; url={html.escape(authorize)}"' in started.get_data(as_text=True)
     assert authorize.startswith(urls[provider] + "/oauth2/authorize")
     query = parse_qs(urlsplit(authorize).query)
     assert query["code_challenge_method"] == ["S256"] and query["code_challenge"][0]

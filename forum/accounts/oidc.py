@@ -106,10 +106,10 @@ def provider(name):
 
 
 def start(provider, redirect_uri):
-    """The redirect to the provider's authorization page; Authlib saves state, nonce and PKCE
-    verifier in the session. Raises SignInFailed when the provider's metadata cannot be read."""
+    """The URL of the provider's authorization page; Authlib saves state, nonce and PKCE verifier
+    in the session. Raises SignInFailed when the provider's metadata cannot be read."""
     try:
-        return _client(provider).authorize_redirect(redirect_uri)
+        return _client(provider).authorize_redirect(redirect_uri).headers["Location"]
     except (RequestException, ValueError, KeyError, RuntimeError) as error:
         raise SignInFailed(f"{provider.name}: cannot start: {error!r}") from None
 

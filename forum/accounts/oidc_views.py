@@ -167,7 +167,9 @@ def _link(chosen, subject, user_id):
 
 def _redirect_to(chosen):
     try:
-        return oidc.start(chosen, url_for("oidc.callback", provider=chosen.name, _external=True))
+        url = oidc.start(chosen, url_for("oidc.callback", provider=chosen.name, _external=True))
+        # A page that refreshes to the provider, not a redirect: see oidc_redirect.html.
+        return render_template("accounts/oidc_redirect.html", url=url, provider=chosen)
     except oidc.SignInFailed as failure:
         current_app.logger.warning("sign-in not started: %s", failure.reason)
         message = _("%(label)s is not answering. Please try again later.", label=chosen.label)
