@@ -58,6 +58,8 @@ def walking_client(app, login, users, role):
     with client.session_transaction() as session:
         session["oidc_pending"] = {**PENDING_SIGN_IN, "until": time.time() + 3600}
     return client
+
+
 LATIN = re.compile(r"[A-Za-z][A-Za-z'’]*")
 TOKEN = re.compile(r"(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}")
 # E-mail addresses, paths, and time zones' names (Asia/Shanghai), which are identifiers.
@@ -235,12 +237,10 @@ def _forum():
         "filename": "app.css",
         "provider": "brand",
     }
+    samples["webhook_id"] = _sample_webhook(community, staff)
     return users, ideas, samples
 
-    samples["webhook_id"] = _sample_webhook(community, staff)
 
-def _pages(app, samples):
-    """(endpoint, url) of every GET page, and of every solution of the sample forum."""
 def _sample_webhook(community, staff):
     """A webhook turned off after failing, with a failed and a delivered attempt in its log (rows
     written directly: the walk sends nothing anywhere)."""
@@ -271,6 +271,8 @@ def _sample_webhook(community, staff):
     return hook.webhook.id
 
 
+def _pages(app, samples):
+    """(endpoint, url) of every GET page, and of every solution of the sample forum."""
     missing = set()
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         if "GET" not in rule.methods or rule.endpoint in SKIPPED or rule.endpoint.startswith("api."):

@@ -17,7 +17,7 @@ from forum.webhooks import services
 
 WEBHOOK_ID = Param("webhook_id", ID, "The webhook's id", where="path", required=True)
 COMMUNITY = Param("community", {"type": "string", "maxLength": 40}, "Only this community's hooks (its slug)")
-STAFF = "the community's staff and admins"
+STAFF = "staff"  # of the hook's community; admins are staff everywhere
 
 
 def _webhook(row):

@@ -29,15 +29,15 @@ EVENT_LABELS = {
 class WebhookForm(FlaskForm):
     url = StringField(
         _l("Address (URL)"),
-        validators=[DataRequired(message=_l("Enter the address to send events to.")), Length(max=URL_MAX)],
-        description=_l("An http:// or https:// address on the public internet."),
+        validators=[DataRequired(message=_l("Enter the address to send to.")), Length(max=URL_MAX)],
+        description=_l("An address on the public internet, where the forum will post."),
         render_kw={"inputmode": "url", "autocomplete": "url", "spellcheck": "false"},
     )
     # Checkboxes, not a multi-select: a phone picks several alike.
     events = SelectMultipleField(
-        _l("Events"),
+        _l("What it hears of"),
         choices=choices((kind, EVENT_LABELS[kind]) for kind in EVENT_TYPES),
-        validators=[DataRequired(message=_l("Pick at least one of the listed events."))],
+        validators=[DataRequired(message=_l("Pick at least one of the listed kinds of news."))],
         description=_l("Each is sent as signed JSON; its type is the code beside it."),
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),

@@ -54,7 +54,7 @@ def create_webhook(actor, community, url, events):
     require(can_manage_webhooks(actor, community), _l("Only the community's staff manage its webhooks."))
     url = (url or "").strip()
     if not url:
-        raise RuleBroken(_l("Enter the address to send events to."), field="url")
+        raise RuleBroken(_l("Enter the address to send to."), field="url")
     if len(url) > URL_MAX:
         raise RuleBroken(_l("This address is too long."), field="url")
     try:
@@ -64,7 +64,7 @@ def create_webhook(actor, community, url, events):
     wanted = [kind for kind in EVENT_TYPES if kind in set(events or ())]
     unknown = set(events or ()) - set(EVENT_TYPES)
     if unknown or not wanted:
-        raise RuleBroken(_l("Pick at least one of the listed events."), field="events")
+        raise RuleBroken(_l("Pick at least one of the listed kinds of news."), field="events")
     secret = new_secret()
     hook = Webhook(
         community_id=community.id,

@@ -94,7 +94,7 @@ def act(slug, webhook_id, action):
     hook = services.get_webhook_for(current_user, webhook_id, community)
     if action == "test":
         services.send_test(current_user, hook)
-        flash(_("A test event is on its way; its attempt appears in the log."), "success")
+        flash(_("A test message is on its way; its attempt appears in the log."), "success")
     elif action == "enable":
         services.enable(current_user, hook)
         flash(_("The webhook is on again; what waited for it is sent now."), "success")
