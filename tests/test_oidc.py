@@ -16,10 +16,11 @@ from forum.accounts.models import SignInIdentity, User
 from forum.clock import utcnow
 from forum.extensions import db, limiter
 from forum.transaction import unit_of_work
-from tests import factories
+from tests import factories, mail
 from tests.conftest import _empty_tables
 
 PENDING = "oidc_pending"
+NEW_PASSWORD = "plum orchard ladder quietly"
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +134,17 @@ def test_a_new_member_picks_a_username_and_signs_in_again_to_the_same_account(ap
     back = sign_in(app, again, provider_urls, "brand-user-1", claims)
     assert back.status_code == 302 and back.headers["Location"] == "/"
     assert [u.id for u in accounts()] == [user.id]
-    assert "wei_fan" in signed_in_as(again).get_data(as_text=True)
+    settings = signed_in_as(again).get_data(as_text=True)
+    assert "wei_fan" in settings and "Mail me a link to set a password" in settings
+    assert "To change it, set a password first." in settings
+    # The button goes through the password reset, whose link sets the first password.
+    again.post("/password/forgot", data={"login": "wei_fan"})
+    (reset,) = app.extensions["mailman"].outbox
+    assert reset.to == ["wei@example.com"]
+    link = mail.link_in(reset, "/password/reset/")
+    assert again.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    assert db.session.get(User, user.id).has_password
+    assert app.test_client().post("/login", data={"login": "wei_fan", "password": NEW_PASSWORD}).status_code == 302
 
 
 def test_the_username_follows_the_registration_rules_and_a_taken_one_is_said(app, provider_urls, users):
@@ -256,6 +267,8 @@ def test_the_last_way_in_cannot_be_unlinked(app, provider_urls):
     client.post("/login/new-account", data={"username": "only_brand", "email": "only@example.com"})
     settings = client.get("/account").get_data(as_text=True)
     assert "Your account has no password" in settings and "(your only way in: it cannot be unlinked)" in settings
+    assert "It is set when you open the link we mailed you." in settings  # no password to change it with
+    assert "Mail me a link to set a password" not in settings  # it has no address to mail yet
     assert client.post("/account/sign-in/brand/unlink").status_code == 302
     assert "It is your only way to sign in" in client.get("/account").get_data(as_text=True)
     assert len(identities()) == 1
@@ -382,3 +395,16 @@ def test_providers_are_checked_at_start_up():
     ):
         with pytest.raises(ValueError, match=says.replace("(", r"\(").replace(")", r"\)")):
             oidc.parse_providers(bad)
+
+
+def test_refused_returns_count_as_failed_logins_of_the_address(make_app, provider_urls):
+    limited = make_app(OIDC_PROVIDERS=providers_config(provider_urls), RATELIMIT_LOGIN="3 per minute")
+    with limited.app_context():
+        limiter.reset()
+        client = limited.test_client()
+        assert client.post("/login", data={"login": "nobody", "password": "wrong"}).status_code == 200
+        answers = [client.get("/login/with/brand/callback?code=x&state=forged").status_code for _ in range(3)]
+        # The password's failure and two refused returns use the address's three; then it waits.
+        assert answers == [400, 400, 429]
+        assert client.post("/login", data={"login": "nobody", "password": "wrong"}).status_code == 429
+        limiter.reset()
