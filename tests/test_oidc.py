@@ -408,3 +408,15 @@ def test_refused_returns_count_as_failed_logins_of_the_address(make_app, provide
         assert answers == [400, 400, 429]
         assert client.post("/login", data={"login": "nobody", "password": "wrong"}).status_code == 429
         limiter.reset()
+
+
+def test_admins_see_an_account_without_an_address_as_such(app, provider_urls, users, login):
+    client = app.test_client()
+    sign_in(app, client, provider_urls, "brand-noaddress", {"email": "fan@example.com", "email_verified": True})
+    client.post("/login/new-account", data={"username": "no_address"})
+    made = db.session.execute(db.select(User).filter_by(username="no_address")).scalar_one()
+    admin = login(users["admin"])
+    assert "None" not in admin.get(f"/admin/users/{made.id}").get_data(as_text=True)
+    assert ">None<" not in admin.get("/admin/users").get_data(as_text=True)
+    refused = admin.post(f"/admin/users/{made.id}/password-reset", data={"confirmed": "1"})
+    assert refused.status_code == 422 and "no email address" in refused.get_data(as_text=True)

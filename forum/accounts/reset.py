@@ -42,8 +42,11 @@ def mail_reset(login):
 
 
 def mail_reset_for(actor, user):
-    """An admin's button: mail `user` a reset link (their password stays until they use it)."""
+    """An admin's button: mail `user` a reset link (their password stays until they use it).
+    Raises RuleBroken for an account with no address (made by signing in with a provider)."""
     require(can_administer(actor))
+    if not user.email:
+        raise RuleBroken(_l("This account has no email address to mail a link to."))
     record_action(actor, "user.password_reset_mail", user)
     queue_reset_mail(user)
 
