@@ -3,6 +3,7 @@ threads): sign-up after picking a username, signing in again, a replayed return,
 an address that has an account, linking and unlinking, suspensions, and no provider at all."""
 
 import html
+import json
 import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -378,8 +379,6 @@ def test_an_unreachable_provider_is_said_not_a_500(make_app):
 
 def test_providers_are_checked_at_start_up():
     good = providers_config({"brand": "https://id.example", "mi": "https://mi.example"})
-    import json
-
     assert [p.name for p in oidc.parse_providers(json.dumps(good))] == ["brand", "mi"]
     assert [p.key_claim for p in oidc.parse_providers(good)] == ["sub", "unionid"]
     assert oidc.parse_providers("") == () and oidc.parse_providers([]) == ()
@@ -420,3 +419,17 @@ def test_admins_see_an_account_without_an_address_as_such(app, provider_urls, us
     assert ">None<" not in admin.get("/admin/users").get_data(as_text=True)
     refused = admin.post(f"/admin/users/{made.id}/password-reset", data={"confirmed": "1"})
     assert refused.status_code == 422 and "no email address" in refused.get_data(as_text=True)
+
+
+def test_the_environment_gives_providers_as_json_and_a_bad_one_stops_the_start(tmp_path, monkeypatch):
+    from forum import create_app
+
+    good = providers_config({"brand": "https://id.example", "mi": "https://mi.example"})
+    settings = {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/t.db"}
+    monkeypatch.setenv("COCREATE_OIDC_PROVIDERS", json.dumps(good))
+    started = create_app(dict(settings), instance_path=str(tmp_path))
+    with started.app_context():
+        assert [(p.name, p.key_claim) for p in oidc.providers()] == [("brand", "sub"), ("mi", "unionid")]
+    monkeypatch.setenv("COCREATE_OIDC_PROVIDERS", '[{"name": "brand", "label": "Haier"')
+    with pytest.raises(ValueError, match="OIDC_PROVIDERS is not valid JSON"):
+        create_app(dict(settings), instance_path=str(tmp_path))
