@@ -433,3 +433,12 @@ def test_the_environment_gives_providers_as_json_and_a_bad_one_stops_the_start(t
     monkeypatch.setenv("COCREATE_OIDC_PROVIDERS", '[{"name": "brand", "label": "Haier"')
     with pytest.raises(ValueError, match="OIDC_PROVIDERS is not valid JSON"):
         create_app(dict(settings), instance_path=str(tmp_path))
+
+
+def test_one_sign_in_is_in_flight_per_browser(app, provider_urls):
+    client = app.test_client()
+    for _ in range(5):
+        assert client.post("/login/with/brand").status_code == 200
+    client.post("/login/with/mi")
+    with client.session_transaction() as session:
+        assert [key.rsplit("_", 1)[0] for key in session if key.startswith("_state_")] == ["_state_mi"]

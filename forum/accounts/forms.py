@@ -32,13 +32,19 @@ def new_password_fields(label, repeat_label):
     )
 
 
-class RegisterForm(FlaskForm):
-    username = StringField(
+def username_field():
+    """A new account's username, for a form's class body: registration's, and the one a member
+    picks after signing in with a provider (forum/accounts/oidc_forms.py)."""
+    return StringField(
         _l("Username"),
         validators=[DataRequired(), Length(min=3, max=30)],
         description=_l("3 to 30 letters, digits, underscores or hyphens. Chinese characters are welcome."),
         render_kw={"autocomplete": "username"},
     )
+
+
+class RegisterForm(FlaskForm):
+    username = username_field()
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "email"})
     password, confirm = new_password_fields(_l("Password"), _l("Repeat password"))
     submit = SubmitField(_l("Create account"))

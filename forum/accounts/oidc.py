@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
-from flask import current_app
+from flask import current_app, session
 from joserfc.errors import JoseError
 from requests import RequestException
 
@@ -108,6 +108,10 @@ def provider(name):
 def start(provider, redirect_uri):
     """The URL of the provider's authorization page; Authlib saves state, nonce and PKCE verifier
     in the session. Raises SignInFailed when the provider's metadata cannot be read."""
+    # One sign-in in flight per browser: an earlier one's state goes, so pressing buttons again
+    # and again cannot grow the session cookie past what browsers keep (about 4 KB).
+    for key in [key for key in session if key.startswith("_state_")]:
+        session.pop(key)
     try:
         return _client(provider).authorize_redirect(redirect_uri).headers["Location"]
     except (RequestException, ValueError, KeyError, RuntimeError) as error:

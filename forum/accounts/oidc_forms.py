@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, StringField, SubmitField
+from wtforms import EmailField, HiddenField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from forum.accounts.forms import RegisterForm
+from forum.accounts.forms import username_field
 
 
 class StartForm(FlaskForm):
@@ -18,12 +18,7 @@ class NewAccountForm(FlaskForm):
     """The username (registration's field and rules) and, when the provider vouched for no
     address, one to mail a link to."""
 
-    username = StringField(
-        RegisterForm.username.args[0],
-        validators=[DataRequired(), Length(min=3, max=30)],
-        description=RegisterForm.username.kwargs["description"],
-        render_kw={"autocomplete": "username"},
-    )
+    username = username_field()
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(), Length(max=254)],

@@ -113,7 +113,8 @@ def new_account():
             login_user(user)
             flash(_("Welcome to Cocreate, %(name)s!", name=user.username), "success")
             if typed:
-                flash(_("We have sent a link to %(email)s. It becomes your address when you open it.", email=typed))
+                sent = _("We have sent a link to %(email)s. It becomes your address when you open it.", email=typed)
+                flash(sent, "info")
             return redirect(safe_next(pending["next"]))
     return render_template("accounts/oidc_new_account.html", form=form, provider=chosen, email=pending["email"])
 
