@@ -66,6 +66,7 @@ def test_a_new_fan_signs_in_with_the_brand_picks_a_username_and_votes(browser, f
     page.width_name = "phone"  # for screenshot()
 
     page.goto(f"/login?next=/solutions/{solution_id}")
+    screenshot(page, "oidc-login")
     page.get_by_role("button", name="Sign in with Haier").click()
     # The provider's own page, on its own address: the fan says who they are there.
     expect(page.get_by_role("heading", name="Authorize Client")).to_be_visible()
@@ -85,6 +86,10 @@ def test_a_new_fan_signs_in_with_the_brand_picks_a_username_and_votes(browser, f
     vote.click()
     expect(vote).to_have_attribute("aria-pressed", "true")
     expect(vote.locator(".vote-count")).to_have_text("1")
+    page.goto("/account#sign-in")
+    expect(page.locator("#sign-in")).to_contain_text("Haier: linked")
+    expect(page.locator("#sign-in")).to_contain_text("(your only way in: it cannot be unlinked)")
+    screenshot(page, "oidc-settings")
     context.close()
 
     rows = forum.query(
