@@ -442,3 +442,36 @@ def test_one_sign_in_is_in_flight_per_browser(app, provider_urls):
     client.post("/login/with/mi")
     with client.session_transaction() as session:
         assert [key.rsplit("_", 1)[0] for key in session if key.startswith("_state_")] == ["_state_mi"]
+
+
+def test_the_pages_of_an_account_made_by_signing_in_are_valid_and_in_chinese(app, provider_urls, tmp_path):
+    """The pages the walks of tests/test_html_valid.py and tests/test_chinese_pages.py cannot reach,
+    since they log in with passwords: the settings of an account with no password and no address,
+    and the username form that asks for an address, in both languages."""
+    from tests.test_chinese_pages import english_in
+    from tests.test_html_valid import vnu_errors
+
+    client = app.test_client()
+    sign_in(app, client, provider_urls, "brand-pages", {"preferred_username": "页面粉丝", "email": "p@example.com"})
+    pages = {}
+    for language in ("en", "zh_Hans"):
+        client.set_cookie(app.config["LANGUAGE_COOKIE"], language)
+        pages[f"new-{language}"] = client.get("/login/new-account").get_data(as_text=True)
+        refused = client.post("/login/new-account", data={"username": "x", "email": "not an address"})
+        pages[f"refused-{language}"] = refused.get_data(as_text=True)
+    assert "error-summary" in pages["refused-en"]
+    client.post("/login/new-account", data={"username": "页面粉丝", "email": "p@example.com"})
+    with unit_of_work():
+        db.session.execute(db.update(User).where(User.username == "页面粉丝").values(email=None))
+    for language in ("en", "zh_Hans"):
+        client.set_cookie(app.config["LANGUAGE_COOKIE"], language)
+        with unit_of_work():  # a member reads in the language saved on the account
+            db.session.execute(db.update(User).where(User.username == "页面粉丝").values(locale=language))
+        pages[f"settings-{language}"] = client.get("/account").get_data(as_text=True)
+    assert "It is set when you open the link we mailed you." in pages["settings-en"]
+    for name, page in pages.items():
+        (tmp_path / f"{name}.html").write_text(page, "utf-8")
+        if name.endswith("zh_Hans"):
+            assert '<html lang="zh-Hans"' in page
+            assert english_in(page, {"页面粉丝", "Haier", "Mi", "p@example.com"}) == [], name
+    assert vnu_errors([str(tmp_path / f"{name}.html") for name in pages]) == {}
