@@ -204,3 +204,37 @@ def test_fans_and_other_staff_cannot_open_the_page(app, community, users, login)
     assert 'href="/c/haier-washers/webhooks"' in login(users["staff"]).get(f"/c/{community.slug}").get_data(
         as_text=True
     )
+
+
+def test_a_deadline_moving_the_phase_is_delivered_too(app, community, users, hooks_config):
+    from datetime import timedelta
+
+    from forum.challenges.models import Challenge
+    from forum.challenges.services import apply_deadlines
+    from forum.clock import utcnow
+
+    staff = users["staff"]
+    challenge = factories.challenge(staff, community, submission_ends=utcnow() + timedelta(days=1))
+    with Receiver() as receiver:
+        created = _hook(staff, community, receiver.url, ["challenge.phase_changed"])
+        with unit_of_work():  # the deadline passes (the services refuse one already past)
+            db.session.get(Challenge, challenge.id).submission_ends = utcnow() - timedelta(minutes=1)
+        apply_deadlines()
+        (payload,) = receiver.verified(created.secret)
+    assert payload["data"]["challenge"]["phase"] == "voting" and payload["data"]["previous_phase"] == "submission"
+
+
+def test_a_disabled_hook_is_not_sent_a_test(app, client, community, users, login):
+    from forum.accounts import tokens
+
+    created = _hook(users["staff"], community, "https://hooks.example.com/in", ["vote.created"])
+    with unit_of_work():
+        db.session.get(Webhook, created.webhook.id).active = False
+    headers = {"Authorization": f"Bearer {tokens.issue_token(users['staff'], 't')[1]}"}
+    answer = client.post(f"/api/v1/webhooks/{created.webhook.id}/test", headers=headers)
+    assert answer.status_code == 422 and "back on" in answer.get_json()["error"]["message"]
+    page = login(users["staff"]).post(f"/c/{community.slug}/webhooks/{created.webhook.id}/test")
+    assert page.status_code == 302
+    from forum.webhooks.models import WebhookEvent
+
+    assert db.session.execute(db.select(db.func.count(WebhookEvent.id))).scalar() == 0

@@ -120,8 +120,11 @@ def delete_webhook(actor, hook):
 
 
 def send_test(actor, hook):
-    """Queue a `webhook.test` event for this hook alone (delivered by the consumer)."""
+    """Queue a `webhook.test` event for this hook alone (delivered by the consumer). Raises
+    RuleBroken for a disabled hook, which is sent nothing."""
     require(can_manage_webhooks(actor, hook.community))
+    if not hook.active:
+        raise RuleBroken(_l("Turn the webhook back on first: a disabled webhook is sent nothing."))
     community = db.session.get(Community, hook.community_id)
     event = WebhookEvent(
         community_id=hook.community_id,

@@ -93,7 +93,10 @@ def act(slug, webhook_id, action):
     community = _community_for(slug)
     hook = services.get_webhook_for(current_user, webhook_id, community)
     if action == "test":
-        services.send_test(current_user, hook)
+        try:
+            services.send_test(current_user, hook)
+        except RuleBroken as error:
+            return refused(error, url_for(".log", slug=slug, webhook_id=hook.id))
         flash(_("A test message is on its way; its attempt appears in the log."), "success")
     elif action == "enable":
         services.enable(current_user, hook)
