@@ -150,6 +150,8 @@ API_ACCESS = {
     "api.create_webhook": "staff",
     "api.test_webhook": "staff",
     "api.delete_webhook": "staff",
+    "api.list_deliveries": "staff",
+    "api.replay_delivery": "staff",
 }
 # outsider: staff of another community, who must get nothing more here than a fan.
 ROLES = ("visitor", "fan", "outsider", "staff", "product", "admin")

@@ -96,3 +96,27 @@ def test_the_openapi_document_describes_every_payload(client):
     assert schema["required"] == ["type", "timestamp", "data"]
     assert {p["name"] for p in vote["parameters"]} == {"webhook-id", "webhook-timestamp", "webhook-signature"}
     assert "NewWebhook" in document["components"]["schemas"] and "/api/v1/webhooks" in document["paths"]
+
+
+def test_the_log_is_read_and_a_delivery_replayed_through_the_api(app, client, community, users, monkeypatch):
+    monkeypatch.setitem(app.config, "WEBHOOKS_ALLOW_PRIVATE", True)
+    monkeypatch.setitem(app.config, "WEBHOOK_RETRY_SECONDS", [0])
+    staff = users["staff"]
+    with Receiver(answers=[500]) as receiver:
+        hook = _create(client, staff, community, url=receiver.url, events=["challenge.created"]).get_json()
+        factories.challenge(staff, community)
+        log = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=_headers(staff)).get_json()
+        assert [(a["status"], a["ok"], a["event"]) for a in log["items"]] == [
+            (200, True, "challenge.created"),
+            (500, False, "challenge.created"),
+        ]
+        assert log["next"] is None and log["items"][0]["delivery"] == log["items"][1]["delivery"]
+        delivery = log["items"][0]["delivery"]
+        replayed = client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/{delivery}/replay", headers=_headers(staff))
+        assert replayed.status_code == 202
+        assert len({headers["webhook-id"] for _p, headers, _b in receiver.wait_for(3)}) == 1
+    outsider = factories.user("outsider", community_roles={factories.community(slug="elsewhere"): "staff"})
+    assert client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=_headers(outsider)).status_code == 403
+    assert (
+        client.post(f"/api/v1/webhooks/{hook['id']}/deliveries/999/replay", headers=_headers(staff)).status_code == 404
+    )

@@ -35,6 +35,19 @@ OBJECTS = {
         }
     ),
     "WebhookRemoved": _object({"id": ID, "deleted": {"type": "boolean"}}),
+    "WebhookReplay": _object({"webhook": ID, "delivery": ID, "queued": {"type": "boolean"}}),
+    "WebhookAttempt": _object(
+        {
+            "id": ID,
+            "delivery": {**ID, "description": "the delivery this attempt was of (replay it by this id)"},
+            "event": {"type": "string"},
+            "created": TIME,
+            "status": {**nullable({"type": "integer"}), "description": "null when no HTTP answer came"},
+            "ok": {"type": "boolean"},
+            "milliseconds": {"type": "integer", "minimum": 0},
+            "response": {"type": "string", "description": "the answer's first kilobyte, or why there was none"},
+        }
+    ),
     "WebhookTest": _object({"webhook": ID, "queued": {"type": "boolean"}}),
     "Release": _object(
         {

@@ -4,8 +4,8 @@ community and admins."""
 from flask import request
 from flask_login import current_user
 
-from forum.api.common import responses
-from forum.api.core import Param, json_body, operation
+from forum.api.common import CURSOR, responses
+from forum.api.core import Param, json_body, operation, page, query
 from forum.api.schemas import ID, list_of, ref
 from forum.api.webhook_schemas import BODIES
 from forum.clock import isoformat
@@ -16,6 +16,7 @@ from forum.permissions import can_manage_webhooks, is_admin
 from forum.webhooks import services
 
 WEBHOOK_ID = Param("webhook_id", ID, "The webhook's id", where="path", required=True)
+DELIVERY_ID = Param("delivery_id", ID, "The delivery's id (from the log)", where="path", required=True)
 COMMUNITY = Param("community", {"type": "string", "maxLength": 40}, "Only this community's hooks (its slug)")
 STAFF = "staff"  # of the hook's community; admins are staff everywhere
 
@@ -29,6 +30,19 @@ def _webhook(row):
         "events": row.event_list,
         "active": row.active,
         "created": isoformat(row.created),
+    }
+
+
+def _attempt(row):
+    return {
+        "id": row.id,
+        "delivery": row.delivery_id,
+        "event": row.event_type,
+        "created": isoformat(row.created),
+        "status": row.status,
+        "ok": row.ok,
+        "milliseconds": row.milliseconds,
+        "response": row.response,
     }
 
 
@@ -97,6 +111,38 @@ def test_webhook(webhook_id):
     hook = services.get_webhook_for(current_user, webhook_id)
     services.send_test(current_user, hook)
     return {"webhook": hook.id, "queued": True}, 202
+
+
+@operation(
+    "/webhooks/<int:webhook_id>/deliveries",
+    "GET",
+    summary="The webhook's delivery log, newest attempt first",
+    tag="webhooks",
+    params=[WEBHOOK_ID, CURSOR],
+    responses=responses(200, "A page of attempts", list_of("WebhookAttempt")),
+    auth=STAFF,
+)
+def list_deliveries(webhook_id):
+    hook = services.get_webhook_for(current_user, webhook_id)
+    values = query([CURSOR])
+    result = services.attempts(hook, values["cursor"])
+    return page([_attempt(row) for row in result.items], result.next_cursor)
+
+
+@operation(
+    "/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/replay",
+    "POST",
+    summary="Send a delivery of the log again, with its `webhook-id` and body",
+    tag="webhooks",
+    params=[WEBHOOK_ID, DELIVERY_ID],
+    responses=responses(202, "Queued for the consumer", ref("WebhookReplay")),
+    auth=STAFF,
+)
+@limit_writes("RATELIMIT_ACTION")
+def replay_delivery(webhook_id, delivery_id):
+    hook = services.get_webhook_for(current_user, webhook_id)
+    services.replay(current_user, hook, delivery_id)
+    return {"webhook": hook.id, "delivery": delivery_id, "queued": True}, 202
 
 
 @operation(

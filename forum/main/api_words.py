@@ -70,6 +70,9 @@ WORDS = (
     _l("Send the webhook a signed `webhook.test` event"),
     _l("The webhook's id"),
     _l("The webhooks you manage"),
+    _l("The webhook's delivery log, newest attempt first"),
+    _l("Send a delivery of the log again, with its `webhook-id` and body"),
+    _l("The delivery's id (from the log)"),
 )
 # Who an operation allows (the `auth` of its declaration).
 ALLOWED = {
