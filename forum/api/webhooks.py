@@ -100,7 +100,7 @@ def create_webhook():
 @operation(
     "/webhooks/<int:webhook_id>/test",
     "POST",
-    summary="Send the webhook a signed `webhook.test` event",
+    summary="Send the webhook a signed `webhook.test` message",
     tag="webhooks",
     params=[WEBHOOK_ID],
     responses=responses(202, "Queued for the consumer", ref("WebhookTest")),

@@ -67,7 +67,7 @@ WORDS = (
     _l("Add a webhook; its secret is in this answer only"),
     _l("Only this community's hooks (its slug)"),
     _l("Remove a webhook"),
-    _l("Send the webhook a signed `webhook.test` event"),
+    _l("Send the webhook a signed `webhook.test` message"),
     _l("The webhook's id"),
     _l("The webhooks you manage"),
     _l("The webhook's delivery log, newest attempt first"),
