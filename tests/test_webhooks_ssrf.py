@@ -130,3 +130,29 @@ def test_answers_are_read_to_64_kb_at_most(app, monkeypatch):
         server.shutdown()
         server.server_close()
     assert answer.status == 200 and len(answer.body) == sender.MAX_ANSWER
+
+
+def test_a_receiver_that_does_not_answer_in_time_is_given_up(app, monkeypatch):
+    import http.server
+    import threading
+
+    monkeypatch.setitem(app.config, "WEBHOOKS_ALLOW_PRIVATE", True)
+    monkeypatch.setitem(app.config, "WEBHOOK_READ_SECONDS", 0.3)
+    release = threading.Event()
+
+    class Silent(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            release.wait(5)  # answers only once the test is done with it
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Silent)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        answer = sender.post(f"http://127.0.0.1:{server.server_address[1]}/", b"{}", {})
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+    assert answer.status is None and "No answer" in answer.error and answer.milliseconds < 3000

@@ -62,9 +62,11 @@ def _fan_out(event):
     except payloads.Gone as gone:
         log.info("webhook event %s dropped: %s is gone", event.id, gone)
         return
-    hooks = db.session.execute(
-        select(Webhook).where(Webhook.community_id == event.community_id, Webhook.active.is_(True))
-    ).scalars()
+    hooks = (
+        db.session.execute(select(Webhook).where(Webhook.community_id == event.community_id, Webhook.active.is_(True)))
+        .scalars()
+        .all()
+    )
     community = db.session.get(Community, event.community_id)
     now = utcnow()
     for hook in hooks:

@@ -9,7 +9,6 @@ import json
 
 from flask import current_app
 
-from forum.accounts.models import User  # noqa: F401  (authors load through relationships)
 from forum.api import serializers
 from forum.challenges.models import Challenge
 from forum.clock import isoformat

@@ -35,7 +35,9 @@ def post(url, body, headers):
     """POST `body` (bytes) with `headers`; returns an Answer, never raises for the network."""
     config = current_app.config
     allow_private = bool(config["WEBHOOKS_ALLOW_PRIVATE"])
-    timeout = urllib3.Timeout(connect=config["WEBHOOK_CONNECT_SECONDS"], read=config["WEBHOOK_READ_SECONDS"])
+    connect, read = config["WEBHOOK_CONNECT_SECONDS"], config["WEBHOOK_READ_SECONDS"]
+    # `total` bounds the whole call: a server trickling one byte per read timeout cannot hold it.
+    timeout = urllib3.Timeout(connect=connect, read=read, total=connect + read)
     started = time.monotonic()
 
     def answer(status, data=b"", error=""):
