@@ -14,7 +14,7 @@ from forum.review import prototypes, releases, status
 from forum.solutions import comments, merges, votes
 from forum.solutions.services import edit_solution
 from forum.transaction import unit_of_work
-from forum.webhooks import services
+from forum.webhooks import delivery, services
 from forum.webhooks.models import EVENT_TYPES, Webhook, WebhookAttempt, WebhookDelivery
 from tests import factories
 from tests.webhook_receiver import Receiver
@@ -238,3 +238,31 @@ def test_a_disabled_hook_is_not_sent_a_test(app, client, community, users, login
     from forum.webhooks.models import WebhookEvent
 
     assert db.session.execute(db.select(db.func.count(WebhookEvent.id))).scalar() == 0
+
+
+def test_a_delivery_claimed_by_a_consumer_that_died_is_sent_once_its_lease_runs_out(
+    app, community, users, hooks_config, monkeypatch
+):
+    from datetime import timedelta
+
+    from forum import jobs
+    from forum.clock import utcnow
+
+    staff = users["staff"]
+    with Receiver() as receiver:
+        created = _hook(staff, community, receiver.url, ["challenge.created"])
+        real = jobs.after_commit
+        monkeypatch.setattr(jobs, "after_commit", lambda name, *args: None)  # the jobs are lost
+        factories.challenge(staff, community)
+        delivery.fan_out()
+        monkeypatch.setattr(jobs, "after_commit", real)
+        claimed = delivery._claim()  # a consumer takes it, then dies before calling
+        assert claimed is not None and receiver.requests == []
+        delivery.deliver()  # another consumer leaves it alone while the lease holds
+        assert receiver.requests == []
+        with unit_of_work():
+            row = db.session.get(WebhookDelivery, claimed["id"])
+            row.next_attempt_at = utcnow() - timedelta(seconds=1)  # the lease ran out
+        jobs.run_sweeps(app)
+        assert _types(receiver, created.secret) == ["challenge.created"]
+        assert receiver.requests[0][1]["webhook-id"] == claimed["message_id"]
