@@ -20,7 +20,8 @@ WORDS = {
 
 
 def submit(page):
-    page.locator("main form button[type=submit], main form input[type=submit]").last.click()
+    # The page's own form: the sign-in providers' buttons come after it on the login and register pages.
+    page.locator("main form button[type=submit]:not(.sign-in-provider), main form input[type=submit]").last.click()
 
 
 def follow_from_keyboard(page, link):
