@@ -96,9 +96,10 @@ document.addEventListener("submit", async (event) => {
     form.querySelector("input[name=action]").value = data.voted ? "remove" : "add";
     button.classList.toggle("voted", data.voted);
     button.setAttribute("aria-pressed", String(data.voted));
-    form.querySelector("[data-vote-name]").textContent = data.name;
+    // The server's words, the idea's title in a <span lang> when it is in the other language.
+    form.querySelector("[data-vote-name]").innerHTML = data.name_html;
     form.querySelector(".vote-label").textContent = data.voted ? button.dataset.labelRemove : button.dataset.labelAdd;
-    form.querySelector("[data-vote-said]").textContent = data.said;
+    form.querySelector("[data-vote-said]").innerHTML = data.said_html;
     const budget = document.querySelector("[data-budget-used]");
     if (budget && data.budget) budget.textContent = data.budget_used;
   } catch (error) {

@@ -252,6 +252,24 @@ def test_the_challenge_page_marks_each_idea_in_the_other_language(app, forum, cl
     assert 'lang="zh-Hans">' not in chinese_ui.split("</head>", 1)[1]
 
 
+def test_the_vote_buttons_words_mark_a_title_in_the_other_language(app, forum, login, users):
+    """The button's name and the sentence after a vote hold the title: a screen reader reads a
+    Chinese title in a Chinese voice in the English interface, before and after the vote."""
+    chinese, english = forum["chinese"], forum["english"]
+    anna = login(forum["anna"])
+    page = anna.get(f"/challenges/{forum['challenge'].id}").get_data(as_text=True)
+    named = re.search(rf'id="vote-{chinese.id}".*?data-vote-name>(.*?)</span>\s*</button>', page, re.S).group(1)
+    assert named == f'Vote for <span lang="zh-Hans">{CHINESE_IDEA[0]}</span>, 0 votes'
+    own = re.search(rf'id="vote-{english.id}".*?data-vote-name>(.*?)</span>\s*</button>', page, re.S).group(1)
+    assert own == f"Vote for {ENGLISH_IDEA[0]}, 0 votes"  # the page's language: unmarked
+    answer = anna.post(f"/solutions/{chinese.id}/vote", data={"action": "add"}, headers={"Accept": "application/json"})
+    assert answer.json["name_html"] == f'Vote for <span lang="zh-Hans">{CHINESE_IDEA[0]}</span>, 1 vote'
+    assert answer.json["said_html"].startswith(f'You voted for <span lang="zh-Hans">{CHINESE_IDEA[0]}</span>.')
+    assert answer.json["name"] == f"Vote for {CHINESE_IDEA[0]}, 1 vote"
+    visitor = app.test_client().get(f"/solutions/{chinese.id}").get_data(as_text=True)
+    assert f'<span class="visually-hidden">Log in to vote for <span lang="zh-Hans">{CHINESE_IDEA[0]}</span>' in visitor
+
+
 def test_the_solution_page_marks_its_text_comments_and_trail(app, forum, client):
     chinese, english = forum["chinese"], forum["english"]
     page = client.get(f"/solutions/{chinese.id}").get_data(as_text=True)

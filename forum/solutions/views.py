@@ -162,6 +162,9 @@ def _voted(solution, voted):
         "budget_used": used,
         "name": vote_words.name(solution, count),
         "said": vote_words.said(solution, voted, count, left),
+        # The same words with the title marked by its language, for the page's script to show.
+        "name_html": vote_words.name(solution, count, html=True),
+        "said_html": vote_words.said(solution, voted, count, left, html=True),
     }
 
 
