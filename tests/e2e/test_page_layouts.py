@@ -1,6 +1,13 @@
-"""Layouts measured in the browser: the search page's filter form. Sizes are read from the laid-out boxes."""
+"""Layouts measured in the browser: the search page's filter form, the review board's table at
+desktop width and the visitor's way to Join on a phone. Sizes are read from the laid-out boxes."""
 
 import pytest
+from playwright.sync_api import expect
+
+from forum.challenges.models import Challenge
+from forum.extensions import db
+from tests import factories
+from tests.test_chinese_pages import _forum
 
 pytestmark = pytest.mark.e2e
 
@@ -68,5 +75,50 @@ def test_the_header_search_stays_a_pill(browser, live_server, app):
         page.goto("/search?q=battery")
         display = page.evaluate("getComputedStyle(document.querySelector('.header-search form')).display")
         assert display == "inline-flex"
+    finally:
+        context.close()
+
+
+def _log_in(page, user):
+    page.goto("/login")
+    page.locator("input[name=login]").fill(user.username)
+    page.locator("input[name=password]").fill(factories.PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    expect(page.locator("summary", has_text=user.username)).to_be_visible()
+
+
+BOARD = """
+() => {
+  const region = document.querySelector("[role=region]:has(table.board)"), table = region.querySelector("table");
+  const heads = [...table.querySelectorAll("thead th")].map((th) => {
+    const r = th.getBoundingClientRect();
+    return {text: th.innerText.trim(), right: r.right, cut: th.scrollWidth > th.clientWidth + 1};
+  });
+  return {region: region.getBoundingClientRect().width, table: table.getBoundingClientRect().width,
+          scrolls: region.scrollWidth > region.clientWidth + 1,
+          regionRight: region.getBoundingClientRect().right, heads};
+}
+"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh_Hans"])
+def test_the_review_board_fits_a_desktop_without_scrolling_sideways(browser, live_server, app, language):
+    users, _ideas, samples = _forum()
+    factories.solution(
+        users["fan"],
+        db.session.get(Challenge, samples["challenge_id"]),
+        title="A detachable lint filter under the door seal that rinses itself after every wash",
+    )
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        _log_in(page, users["staff"])
+        page.goto(f"/challenges/{samples['challenge_id']}/board")
+        found = page.evaluate(BOARD)
+        assert found["table"] <= found["region"] + 1, found
+        assert not found["scrolls"]
+        assert all(head["right"] <= found["regionRight"] + 1 and not head["cut"] for head in found["heads"]), found
     finally:
         context.close()
