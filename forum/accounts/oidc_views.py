@@ -93,6 +93,9 @@ def callback(provider):
 def new_account():
     if not oidc.providers():
         raise NotFound()
+    if current_user.is_authenticated:  # logged in meanwhile: no second account from this browser
+        session.pop(PENDING_KEY, None)
+        return redirect(url_for("main.home"))
     pending = session.get(PENDING_KEY)
     chosen = oidc.provider(pending["provider"]) if pending and pending["until"] > time.time() else None
     if chosen is None:

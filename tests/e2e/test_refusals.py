@@ -314,6 +314,6 @@ def test_visitors_are_offered_log_in_to_vote_instead_of_a_budget(page, campaign,
     expect(page).to_have_url(re.compile(r"/login\?next="))
     page.locator("main input[type=text]").first.fill("lin_wei")
     page.locator("main input[type=password]").fill(factories.PASSWORD)
-    page.locator("main form [type=submit]").click()
+    page.locator("main form [type=submit]:not(.sign-in-provider)").click()  # not a provider's button
     expect(page).to_have_url(re.compile(rf"{made['challenge']}$"))
     expect(page.locator("[data-budget-used]")).to_have_text("0")

@@ -72,7 +72,7 @@ def _log_in(page, username):
     page.goto("/login")
     page.locator("main input[name=login]").fill(username)
     page.locator("main input[name=password]").fill(factories.PASSWORD)
-    page.locator("main form [type=submit]").click()
+    page.locator("main form [type=submit]:not(.sign-in-provider)").click()  # not a provider's button
     expect(page.locator("summary", has_text=username)).to_be_visible()
 
 
