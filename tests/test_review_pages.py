@@ -2,8 +2,6 @@
 badge, the staff panel names who is assigned and why there is no rubric yet; a visitor is offered
 the way to an event's seat."""
 
-from datetime import timedelta
-
 import pytest
 
 from forum.challenges import services as challenges
@@ -32,3 +30,31 @@ def test_the_board_shows_the_status_the_solutions_badge_shows(app, setup, users,
     assert "Open" in _row(page, "Idea 1")
     badge = login(users["staff"]).get(f"/solutions/{ideas[0].id}").get_data(as_text=True)
     assert "Under review" in badge
+
+
+def _staff_review(page):
+    return page[page.index('id="staff-review"') :].split("</section>")[0]
+
+
+def test_the_staff_panel_names_the_assigned_reviewers_and_why_there_is_no_rubric_yet(
+    app, setup, community, users, login
+):
+    challenge, ideas = setup
+    challenges.set_phase(users["staff"], challenge, "voting")
+    second = factories.user("second_reviewer", community_roles={community: "staff"})
+    db.session.commit()
+    staff = login(users["staff"])
+    before = _staff_review(staff.get(f"/solutions/{ideas[0].id}").get_data(as_text=True))
+    assert "Solutions are scored in the review phase." in before
+    assert "<summary>Score this solution</summary>" not in before and "Assigned reviewers" not in before
+    response = staff.post(f"/solutions/{ideas[0].id}/assign", data={"assign-reviewer": str(second.id)})
+    assert response.status_code == 302
+    panel = _staff_review(staff.get(f"/solutions/{ideas[0].id}").get_data(as_text=True))
+    assigned = panel[panel.index("Assigned reviewers:") :].split("</p>")[0]
+    assert ">second_reviewer</span></a>" in assigned and "staff" not in assigned
+    assert "Assigned reviewers" not in _staff_review(staff.get(f"/solutions/{ideas[1].id}").get_data(as_text=True))
+    challenges.set_phase(users["staff"], challenge, "review")
+    db.session.commit()
+    in_review = _staff_review(staff.get(f"/solutions/{ideas[0].id}").get_data(as_text=True))
+    assert "<summary>Score this solution</summary>" in in_review and "scored in the review phase" not in in_review
+    assert "Assigned reviewers:" in in_review

@@ -86,6 +86,18 @@ def reviews_of(viewer, solution):
     return db.session.execute(stmt.order_by(Review.id)).scalars().all()
 
 
+def assigned_reviewers(viewer, solution):
+    """The staff asked to review the solution, in the order they were asked. Raises Forbidden."""
+    require(can_read_reviews(viewer, solution.challenge.community))
+    stmt = (
+        db.select(ReviewAssignment)
+        .filter_by(solution_id=solution.id)
+        .options(joinedload(ReviewAssignment.reviewer))
+        .order_by(ReviewAssignment.id)
+    )
+    return [assignment.reviewer for assignment in db.session.execute(stmt).scalars()]
+
+
 def add_staff_note(actor, solution, body):
     require(is_staff(actor, solution.challenge.community))
     body = checked_markdown(body, "body", NOTE_MAX, _l("Write something first."))

@@ -256,6 +256,9 @@ def _staff_review(solution):
         "reviews": scoring.reviews_of(current_user, solution),
         "staff_notes": scoring.staff_notes(current_user, solution),
         "review_form": ReviewForm(prefix="review") if staff and not review_refusal(current_user, solution) else None,
+        # Staff see why there is no rubric to fill in yet (it waits for the review phase).
+        "review_refusal": review_refusal(current_user, solution) if staff else None,
+        "assigned_reviewers": scoring.assigned_reviewers(current_user, solution),
         "assign_form": assign_form(solution) if staff else None,
         "note_form": StaffNoteForm(prefix="note") if staff else None,
     }
