@@ -2,11 +2,15 @@
 badge, the staff panel names who is assigned and why there is no rubric yet; a visitor is offered
 the way to an event's seat."""
 
+from datetime import timedelta
+
 import pytest
 
 from forum.challenges import services as challenges
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.review import prototypes, status
+from forum.transaction import unit_of_work
 from tests import factories
 
 
@@ -58,3 +62,19 @@ def test_the_staff_panel_names_the_assigned_reviewers_and_why_there_is_no_rubric
     in_review = _staff_review(staff.get(f"/solutions/{ideas[0].id}").get_data(as_text=True))
     assert "<summary>Score this solution</summary>" in in_review and "scored in the review phase" not in in_review
     assert "Assigned reviewers:" in in_review
+
+
+def test_a_visitor_is_offered_to_log_in_to_sign_up_for_an_event(app, setup, users, login, client):
+    _, ideas = setup
+    staff = users["staff"]
+    with unit_of_work():
+        status.change_status(staff, ideas[0], "shortlisted")
+        prototype = prototypes.promote(staff, ideas[0], [staff])
+        prototypes.create_event(staff, prototype, "Workshop", utcnow() + timedelta(days=9), "Qingdao", 2)
+    url = f"/solutions/{ideas[0].id}"
+    page = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    event = page[page.index(">Workshop</strong>") :].split("</li>")[0]
+    assert "2 of 2 seats left" in event
+    assert f'href="/login?next=/solutions/{ideas[0].id}"' in event and "Log in to sign up" in event
+    member = login(users["fan"]).get(url).get_data(as_text=True)
+    assert "Log in to sign up" not in member and ">Sign up</button>" in member
