@@ -189,6 +189,7 @@ def samples(app, community, users):
         "filename": "app.css",
         "token_id": token.id,
         "token": "not-a-mailed-link",
+        "provider": "brand",
     }
 
 
@@ -229,7 +230,10 @@ def test_no_malformed_request_is_a_server_error(app, users, login, samples, unli
         response = client.open(path, method=method, query_string=query, data=body, content_type=content_type,
                                headers=auth)  # fmt: skip
         sent += 1
-        if response.status_code >= 500:
+        # tests/conftest.py's sign-in provider does not answer, by design: starting a sign-in with it
+        # is refused with a 503 that names it ("... is not answering"), whatever the payload.
+        unreachable = response.status_code == 503 and path.startswith(("/login/with/", "/account/sign-in/"))
+        if response.status_code >= 500 and not unreachable:
             failures.append(f"{method} {path}?{query[:80]} {body[:80]!r} -> {response.status_code}")
     assert sent > 200
     assert failures == [], f"{len(failures)} of {sent} requests failed, e.g. " + "\n".join(failures[:20])
