@@ -122,3 +122,25 @@ def test_the_review_board_fits_a_desktop_without_scrolling_sideways(browser, liv
         assert all(head["right"] <= found["regionRight"] + 1 and not head["cut"] for head in found["heads"]), found
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [320, 360, 390, 1280])
+def test_a_visitor_can_reach_join_from_the_header_at_any_width(browser, live_server, app, width):
+    context = browser.new_context(viewport={"width": width, "height": 800}, base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    try:
+        page.set_default_timeout(5_000)
+        page.goto("/")
+        header = page.locator(".site-header")
+        join = header.locator('a[href="/register"]:visible')
+        if not join.count():  # on a phone it may sit in a menu: open the one that holds it
+            header.locator('details:has(a[href="/register"]) > summary').click()
+        join = header.locator('a[href="/register"]:visible')
+        expect(join).to_have_count(1)
+        box = join.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["height"] >= 44 * (width < 641)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        join.click()
+        expect(page).to_have_url(f"{live_server.url}/register")
+    finally:
+        context.close()
