@@ -140,6 +140,11 @@ def test_a_visitor_can_reach_join_from_the_header_at_any_width(browser, live_ser
         box = join.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["height"] >= 44 * (width < 641)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        cut = page.evaluate(
+            """[...document.querySelectorAll('.site-header details[open] a')]
+               .filter((a) => a.scrollWidth > a.clientWidth + 1).map((a) => a.textContent.trim())"""
+        )
+        assert not cut, f"cut short in the menu: {cut}"
         join.click()
         expect(page).to_have_url(f"{live_server.url}/register")
     finally:
