@@ -21,6 +21,7 @@ from forum.api.core import OPERATIONS
 from forum.api.schemas import BODIES
 from forum.database import INT_MAX
 from forum.extensions import db, limiter
+from forum.webhooks import services as webhook_services
 from tests import factories
 from tests.test_permissions import ACCESS, API_ACCESS, _sample_content
 
@@ -174,6 +175,9 @@ def samples(app, community, users):
     grant = users["staff"].community_roles[0]
     content = _sample_content(community, users)
     token = factories.door(tokens.issue_token, users["fan"], "fuzz")[0]
+    hook = factories.door(
+        webhook_services.create_webhook, users["staff"], community, "https://hooks.example.com/in", ["vote.created"]
+    ).webhook
     return {
         **content,
         "target_id": content["solution_id"],
@@ -190,6 +194,8 @@ def samples(app, community, users):
         "token_id": token.id,
         "token": "not-a-mailed-link",
         "provider": "brand",
+        "webhook_id": hook.id,
+        "delivery_id": 1,  # none yet: the replay's 404 is the answer to check
     }
 
 
