@@ -16,6 +16,7 @@ from forum.extensions import db
 from forum.moderation.models import FLAG_REASONS, Flag, Suspension
 from forum.notifications.services import notify
 from forum.permissions import can_administer, can_moderate, community_of, flag_refusal, is_admin, is_staff, require
+from forum.solutions.counts import set_visibility
 from forum.solutions.models import Comment, Solution
 
 TARGET_TYPES = ("challenge", "solution", "comment")
@@ -60,7 +61,7 @@ def raise_flag(actor, target, reason, detail=""):
         raise RuleBroken(_l("You have already reported this. Staff will look at it.")) from None
     reporters = _open_reporters(target) if target.visibility == "public" else 0
     if reporters and reporters >= community.flag_threshold:
-        target.visibility = "hidden"
+        set_visibility(target, "hidden")
         record_action(
             None,
             "content.auto_hide",
@@ -126,15 +127,14 @@ def dismiss(actor, target):
     was_hidden_by_flags = target.visibility == "hidden" and _hidden_by_flags(target)
     _resolve_flags(target, "dismissed")
     if was_hidden_by_flags:
-        target.visibility = "public"
+        set_visibility(target, "public")
     record_action(actor, "content.dismiss_flags", target, community=_community(target))
 
 
 def hide(actor, target):
     """Hide content from everyone but staff and its author; close its reports; tell the author."""
     _require_moderator(actor, target)
-    before = target.visibility
-    target.visibility = "hidden"
+    before = set_visibility(target, "hidden")
     _resolve_flags(target, "hidden")
     record_action(
         actor,
@@ -150,8 +150,7 @@ def hide(actor, target):
 def restore(actor, target):
     """Show hidden or pending content again; approving a pending post trusts its author."""
     _require_moderator(actor, target)
-    before = target.visibility
-    target.visibility = "public"
+    before = set_visibility(target, "public")
     _resolve_flags(target, "dismissed")
     if before == "pending" and target.author is not None:
         target.author.trusted = True

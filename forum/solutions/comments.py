@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from forum import languages
 from forum.audit import record_action
 from forum.clock import utcnow
-from forum.database import get_or_raise, increment
+from forum.database import get_or_raise
 from forum.errors import NotFound, RuleBroken
 from forum.extensions import db
 from forum.moderation.services import initial_visibility
@@ -23,7 +23,7 @@ from forum.permissions import (
     visible_to,
 )
 from forum.points import services as points
-from forum.solutions import follows, mentions
+from forum.solutions import counts, follows, mentions
 from forum.solutions.models import Comment, Solution
 from forum.validation import checked_markdown
 from forum.webhooks import events as webhooks
@@ -112,7 +112,8 @@ def add_comment(actor, challenge, body, solution=None, parent=None):
     comment.lang = languages.detect(markdown=comment.body)
     db.session.add(comment)
     db.session.flush()
-    _count(challenge, solution, +1)
+    if counts.comment_counted(comment):  # a held one is counted when staff approve it
+        counts.count_comment(comment, +1)
     if solution is not None:
         points.resync(solution)
     target = solution if solution is not None else challenge
@@ -160,19 +161,17 @@ def edit_comment(actor, comment, body):
 def delete_comment(actor, comment):
     """Remove a comment's text, keeping its place in the thread ("removed"). Raises Forbidden."""
     require(can_delete_comment(actor, comment))
+    counted = counts.comment_counted(comment)  # a hidden one left the count when it was hidden
     comment.deleted = True
     comment.body = ""
     comment.body_html = ""
     comment.lang = None
     solution = db.session.get(Solution, comment.solution_id) if comment.solution_id else None
-    _count(comment.challenge, solution, -1)
+    if counted:
+        counts.count_comment(comment, -1)
     if solution is not None:
         points.resync(solution)
 
 
 def _checked(body):
     return checked_markdown(body, "body", BODY_MAX, _l("Write something first."))
-
-
-def _count(challenge, solution, delta):
-    increment(solution if solution is not None else challenge, "comment_count", delta)

@@ -132,7 +132,11 @@ def _recount(*solutions):
         solution.vote_count = count
         solution.hot = hot_score(count, solution.created)
     challenge = solutions[0].challenge
+    # The challenge counts the votes on the ideas fans can see (forum.solutions.counts).
     challenge.vote_count = db.session.execute(
-        db.select(db.func.count()).select_from(Vote).filter_by(challenge_id=challenge.id)
+        db.select(db.func.count())
+        .select_from(Vote)
+        .join(Solution, Solution.id == Vote.solution_id)
+        .where(Vote.challenge_id == challenge.id, Solution.visibility == "public")
     ).scalar()
     challenge.hot = hot_score(challenge.vote_count, challenge.created)

@@ -108,7 +108,8 @@ def submit_solution(actor, challenge, title, body, tags="", image_ids=()):
     db.session.add(solution)
     db.session.flush()
     media.attach_images(actor, solution, _image_ids(image_ids))
-    increment(challenge, "solution_count")
+    if solution.visibility == "public":  # a held one is counted when staff approve it
+        increment(challenge, "solution_count")
     follows.add_follow(actor, solution)
     told = mentions.tell(named, solution, actor=actor, challenge=challenge, solution=solution)
     webhooks.emit(challenge.community_id, "solution.created", solution=solution.id)

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from forum.accounts.models import User
+from forum.challenges.models import Challenge
 from forum.clock import utcnow
 from forum.database import increment, insert_new, is_sqlite, store
 from forum.errors import RuleBroken
@@ -129,11 +130,38 @@ def _lock_voter(actor):
 
 
 def _change_counts(solution, challenge, delta):
-    """Move both vote counts and re-score both rows for the hot sort; returns the solution's votes."""
+    """Move both vote counts and re-score both rows for the hot sort; returns the solution's votes.
+
+    The challenge counts only the votes on solutions fans can see (forum.solutions.counts): a
+    vote by staff on a hidden idea moves the idea's count, not the challenge's."""
     votes = increment(solution, "vote_count", delta)
-    for row, count in ((solution, votes), (challenge, increment(challenge, "vote_count", delta))):
-        store(row, "hot", hot_score(count, row.created))
+    store(solution, "hot", hot_score(votes, solution.created))
+    total = db.session.execute(
+        _CHALLENGE_VOTES, {"challenge_id": challenge.id, "solution_id": solution.id, "delta": delta}
+    )
+    db.session.expire(challenge, ["vote_count"])
+    total = total.scalar_one_or_none()
+    if total is not None:
+        store(challenge, "hot", hot_score(total, challenge.created))
     return votes
+
+
+# Visibility read in the statement, after the solution's count update took its row lock: a hide
+# (forum.solutions.counts.set_visibility, which locks the row) either committed before and is
+# seen, or waits and then takes this vote out with the others.
+_challenges = Challenge.__table__
+_CHALLENGE_VOTES = (
+    db.update(_challenges)
+    .where(_challenges.c.id == db.bindparam("challenge_id"))
+    .where(
+        db.select(Solution.__table__.c.visibility)
+        .where(Solution.__table__.c.id == db.bindparam("solution_id"))
+        .scalar_subquery()
+        == "public"
+    )
+    .values(vote_count=_challenges.c.vote_count + db.bindparam("delta"))
+    .returning(_challenges.c.vote_count)
+)
 
 
 def _check_review_threshold(actor, solution, challenge, votes):
