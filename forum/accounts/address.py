@@ -26,6 +26,23 @@ from forum.mail import services as mail
 SALT = "email-change"
 
 
+def owner_of(email):
+    """The account whose address `email` (normalized) is, or None."""
+    return db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
+
+
+def tell_owner(owner):
+    """Mail an address's owner that someone tried to give it to another account, with the way
+    back into theirs: what a page that never says whether an address is taken does instead."""
+    mail.queue(
+        owner.email,
+        "address_taken",
+        owner.locale,
+        username=owner.username,
+        reset_url=mail.public_url("accounts.forgot_password"),
+    )
+
+
 def request_change(user, password, new_email):
     """Mail the new address a link (or, if it has an account, a notice) and the old one a notice.
     Raises RuleBroken for a wrong password, a bad address or the member's own."""
@@ -34,15 +51,9 @@ def request_change(user, password, new_email):
     services.check_email(new_email)
     if new_email == user.email:
         raise RuleBroken(_l("That is your address already."), field="email")
-    owner = db.session.execute(db.select(User).filter_by(email=new_email)).scalar_one_or_none()
+    owner = owner_of(new_email)
     if owner is not None:
-        mail.queue(
-            new_email,
-            "address_taken",
-            owner.locale,
-            username=owner.username,
-            reset_url=mail.public_url("accounts.forgot_password"),
-        )
+        tell_owner(owner)
     else:
         _mail_link(user, new_email)
     if user.email is None:  # an account made by signing in, with no address yet to tell
@@ -63,15 +74,9 @@ def offer_address(user, email):
     Raises RuleBroken (field "email") for an address that is not valid."""
     email = services.normalize_email(email or "")
     services.check_email(email)
-    owner = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
+    owner = owner_of(email)
     if owner is not None:
-        mail.queue(
-            email,
-            "address_taken",
-            owner.locale,
-            username=owner.username,
-            reset_url=mail.public_url("accounts.forgot_password"),
-        )
+        tell_owner(owner)
     else:
         _mail_link(user, email)
 

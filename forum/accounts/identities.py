@@ -14,7 +14,6 @@ from forum.accounts.models import SignInIdentity, User
 from forum.clock import utcnow
 from forum.errors import RuleBroken
 from forum.extensions import db
-from forum.mail import services as mail
 
 
 def identity_for(provider, subject):
@@ -52,20 +51,14 @@ def sign_up(provider, subject, username, verified_email=None, typed_email=None, 
     if identity_for(provider, subject) is not None:
         raise RuleBroken(_l("This account at the provider has a Cocreate account already: sign in again."))
     email = services.normalize_email(verified_email) if verified_email else None
-    owner = db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none() if email else None
+    owner = address.owner_of(email) if email else None
     user = services.create_account(username, None if owner else email, None, locale)
     if email and owner is None:
         user.email_confirmed = utcnow()  # the provider vouches for it
     db.session.add(SignInIdentity(user=user, provider=provider, subject=subject, last_used=utcnow()))
     db.session.flush()
     if owner is not None:
-        mail.queue(
-            email,
-            "address_taken",
-            owner.locale,
-            username=owner.username,
-            reset_url=mail.public_url("accounts.forgot_password"),
-        )
+        address.tell_owner(owner)
     elif email is None and typed_email:
         address.offer_address(user, typed_email)
     return user
