@@ -274,3 +274,27 @@ def test_the_migration_recounts_from_the_rows(make_app, tmp_path):
         migrate_downgrade(revision="0031")  # back to counting all but the removed
         assert counts() == ((3, 4, 2), [4, 0, 0])
         db.engine.dispose()
+
+
+def test_the_migration_recounts_on_this_database(app, challenge, idea, users):
+    """The recount's SQL on the database the suite runs on (PostgreSQL too), from real rows."""
+    from flask_migrate import downgrade as migrate_downgrade
+    from flask_migrate import upgrade as migrate_upgrade
+
+    parent = _comment(users["fan"], idea)
+    _comment(factories.user("other"), idea, "Agreed", parent=parent)
+    _comment(users["fan"], idea, "Still here")
+    hidden = factories.solution(factories.user("maker2"), challenge, title="Hidden")
+    factories.door(votes.cast_vote, factories.user("voter1"), hidden)
+    factories.door(votes.cast_vote, factories.user("voter2"), idea)
+    factories.door(moderation.hide, users["staff"], _reload(parent)[0])
+    factories.door(moderation.hide, users["staff"], _reload(hidden)[0])
+    db.session.commit()
+    migrate_downgrade(revision="0031")
+    db.session.commit()
+    counted = _reload(challenge, idea)
+    assert [counted[0].solution_count, counted[0].vote_count, counted[1].comment_count] == [2, 2, 3]
+    db.session.commit()  # and end the read transaction, to see what the migration wrote
+    migrate_upgrade(revision="0032")
+    counted = _reload(challenge, idea)
+    assert [counted[0].solution_count, counted[0].vote_count, counted[1].comment_count] == [1, 1, 1]
