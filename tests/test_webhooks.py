@@ -189,10 +189,15 @@ def test_the_page_adds_a_hook_shows_its_secret_once_and_keeps_a_refused_form(app
     added = client.post(
         f"/c/{community.slug}/webhooks", data={"url": "https://hooks.example.com/in", "events": ["vote.created"]}
     )
+    # Back to the page by GET: reloading it sends nothing again (a reload of the form's answer
+    # added a second hook).
+    assert added.status_code == 302 and added.headers["Location"] == f"/c/{community.slug}/webhooks"
+    shown = client.get(added.headers["Location"]).get_data(as_text=True)
     hook = db.session.execute(db.select(Webhook)).scalar_one()
-    assert hook.secret.startswith("whsec_") and hook.secret in added.get_data(as_text=True)
+    assert hook.secret.startswith("whsec_") and hook.secret in shown
     again = client.get(f"/c/{community.slug}/webhooks").get_data(as_text=True)
     assert "https://hooks.example.com/in" in again and hook.secret not in again
+    assert db.session.execute(db.select(db.func.count(Webhook.id))).scalar_one() == 1
 
 
 def test_fans_and_other_staff_cannot_open_the_page(app, community, users, login):

@@ -1,7 +1,7 @@
 """The webhooks page of a community (its staff, admins): the hooks, a form to add one (the secret
-is shown once, on the answer to that form), and each hook's delivery log with replay."""
+is shown once, on the page the form leads back to), and each hook's delivery log with replay."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -19,6 +19,8 @@ from forum.webhooks import delivery, services  # noqa: F401  (delivery registers
 from forum.webhooks.forms import EVENT_LABELS, WebhookForm
 
 bp = Blueprint("webhooks", __name__)
+# The session key that carries a new hook's secret to the one page that shows it.
+SHOWN_ONCE = "webhook_secret"
 
 REMOVE = Confirmation(
     "webhook.delete",
@@ -42,14 +44,20 @@ def _community_for(slug):
 def manage(slug):
     community = _community_for(slug)
     form = WebhookForm()
-    created = None
     if form.validate_on_submit():
         try:
             created = services.create_webhook(current_user, community, form.url.data, form.events.data)
         except RuleBroken as error:
             attach_error(form, error)
         else:
-            form = WebhookForm(formdata=None)
+            # Back to the page by GET, so reloading it adds no second hook; the secret goes with
+            # the member's own (signed) session and is dropped from it by the page that shows it.
+            session[SHOWN_ONCE] = {"community": community.id, "secret": created.secret}
+            return redirect(url_for("webhooks.manage", slug=community.slug))
+    shown = session.get(SHOWN_ONCE)
+    created = None
+    if request.method == "GET" and shown and shown.get("community") == community.id:
+        created = session.pop(SHOWN_ONCE)
     return render_template(
         "webhooks/manage.html",
         community=community,
