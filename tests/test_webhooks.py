@@ -271,3 +271,17 @@ def test_a_delivery_claimed_by_a_consumer_that_died_is_sent_once_its_lease_runs_
         jobs.run_sweeps(app)
         assert _types(receiver, created.secret) == ["challenge.created"]
         assert receiver.requests[0][1]["webhook-id"] == claimed["message_id"]
+
+
+def test_the_hooks_table_names_the_events_in_words(app, community, users, login):
+    """Staff read what a hook hears of as the form words it ("A fan votes"); dotted codes joined by
+    commas broke mid-word and left commas alone on their lines at phone width."""
+    with unit_of_work():
+        services.create_webhook(
+            users["staff"], community, "https://hooks.example.com/a", ["vote.created", "comment.created"]
+        )
+        services.create_webhook(users["staff"], community, "https://hooks.example.com/b", list(EVENT_TYPES))
+    page = login(users["staff"]).get(f"/c/{community.slug}/webhooks").get_data(as_text=True)
+    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert '<ul class="webhook-events"><li>A fan votes</li><li>A comment is posted</li></ul>' in table
+    assert '<td data-label="Hears of">Everything listed below</td>' in table and '<code lang="en">' not in table
